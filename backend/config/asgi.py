@@ -1,0 +1,18 @@
+"""ASGI entry point for daphne: HTTP (Django) and websockets (Channels) on one port."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter  # noqa: E402
+
+from backend.core import startup  # noqa: E402
+
+startup.report_backends()
+startup.open_training_store()
+
+application = ProtocolTypeRouter({"http": django_asgi_app})

@@ -1,0 +1,56 @@
+"""How mongoengine reaches the training data: a real MongoDB, or the embedded store."""
+
+import logging
+
+import mongoengine
+from django.conf import settings
+from mongoengine.connection import DEFAULT_CONNECTION_NAME, get_db
+
+logger = logging.getLogger(__name__)
+
+
+def uses_embedded_store() -> bool:
+    return not settings.MONGODB_URI
+
+
+def describe_backend() -> str:
+    if uses_embedded_store():
+        return f"embedded MongoDB emulation (mongomock, persisted in {settings.EMBEDDED_MONGO_DIR})"
+    return f"MongoDB at {_without_credentials(settings.MONGODB_URI)}"
+
+
+def register() -> None:
+    """Registers the connection; it is opened on first use, so `manage.py` commands that never
+    touch training data neither lock the embedded store nor need a MongoDB server."""
+    mongoengine.disconnect(DEFAULT_CONNECTION_NAME)
+    if uses_embedded_store():
+        from backend.storage.embedded import EmbeddedMongoClient
+
+        mongoengine.register_connection(
+            DEFAULT_CONNECTION_NAME,
+            db=settings.MONGODB_DB,
+            mongo_client_class=EmbeddedMongoClient,
+            data_dir=str(settings.EMBEDDED_MONGO_DIR),
+            uuidRepresentation="standard",
+        )
+    else:
+        # A database named in the URI path wins over MONGODB_DB.
+        mongoengine.register_connection(
+            DEFAULT_CONNECTION_NAME,
+            db=settings.MONGODB_DB,
+            host=settings.MONGODB_URI,
+            serverSelectionTimeoutMS=5000,
+            uuidRepresentation="standard",
+        )
+
+
+def ping() -> None:
+    """Raises if the training database does not answer."""
+    get_db().command("ping")
+
+
+def _without_credentials(uri: str) -> str:
+    scheme, sep, rest = uri.partition("://")
+    if "@" in rest:
+        rest = rest.split("@", 1)[1]
+    return f"{scheme}{sep}{rest}"

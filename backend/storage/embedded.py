@@ -1,0 +1,484 @@
+"""The embedded store: mongomock made durable, for installs without a MongoDB server.
+
+mongomock keeps every collection in memory. This module adds what a desktop install needs:
+
+* Durability. Each write operation appends one record holding the after-images of the documents
+  it touched (or their deletion) to an append-only journal and fsyncs it before returning, so an
+  acknowledged write survives a crash. A record is framed by its length and CRC32: a torn tail
+  left by a crash is detected at start, dropped and truncated, never half-applied.
+* Constant write cost. A write appends only what it changed. The journal is folded into a
+  snapshot (written to a temp file, fsynced, renamed) once it outgrows the snapshot, so the
+  amortised cost per write does not grow with the amount stored.
+* Single process. The data directory is locked with flock(); a second process gets a clear error.
+* Lookups by _id in O(1): mongomock scans every document for every query, which made
+  get-by-id, update and delete cost O(n) at 100k documents.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import logging
+import os
+import struct
+import threading
+import time
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import bson
+import mongomock
+import mongomock.collection
+import mongomock.database
+from bson.binary import UuidRepresentation
+from bson.codec_options import CodecOptions
+from mongomock import filtering, helpers, store
+
+logger = logging.getLogger(__name__)
+
+_HEADER = struct.Struct("<II")  # payload length, crc32 of payload
+_CODEC = CodecOptions(uuid_representation=UuidRepresentation.STANDARD)
+# Fold the journal into the snapshot once it is larger than this and larger than the snapshot.
+COMPACT_MIN_BYTES = 32 * 1024 * 1024
+
+
+class StoreLockedError(RuntimeError):
+    """Another process holds the embedded store."""
+
+
+# --- record framing --------------------------------------------------------------------------
+
+def _frame(payload: dict) -> bytes:
+    body = bson.encode(payload, codec_options=_CODEC)
+    return _HEADER.pack(len(body), zlib.crc32(body)) + body
+
+
+def _read_frames(path: Path) -> tuple[list[dict], int, int]:
+    """Returns the intact records, the offset after the last one and the file size."""
+    records: list[dict] = []
+    if not path.exists():
+        return records, 0, 0
+    data = path.read_bytes()
+    offset = 0
+    while offset + _HEADER.size <= len(data):
+        length, crc = _HEADER.unpack_from(data, offset)
+        start, end = offset + _HEADER.size, offset + _HEADER.size + length
+        if end > len(data) or zlib.crc32(data[start:end]) != crc:
+            break
+        records.append(bson.decode(data[start:end], codec_options=_CODEC))
+        offset = end
+    return records, offset, len(data)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --- stores that report their own changes ------------------------------------------------------
+
+class _JournaledCollectionStore(store.CollectionStore):
+    def __init__(self, name: str, database: "_JournaledDatabaseStore"):
+        super().__init__(name)
+        self.database = database
+
+    @property
+    def journal(self) -> "Journal":
+        return self.database.server.journal
+
+    def __setitem__(self, key, val):
+        super().__setitem__(key, val)
+        self.journal.touch(self, key)
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        self.journal.touch(self, key)
+
+    def drop(self):
+        with self.journal.operation():
+            self.journal.forget(self)
+            super().drop()
+            self.journal.record({"o": "drop", "d": self.database.name, "c": self.name})
+
+    def create_index(self, index_name, index_dict):
+        with self.journal.operation():
+            super().create_index(index_name, index_dict)
+            self.journal.record(
+                {"o": "index", "d": self.database.name, "c": self.name, "name": index_name, "spec": index_dict}
+            )
+
+    def drop_index(self, index_name):
+        with self.journal.operation():
+            super().drop_index(index_name)
+            self.journal.record({"o": "dropindex", "d": self.database.name, "c": self.name, "name": index_name})
+
+
+class _JournaledDatabaseStore(store.DatabaseStore):
+    def __init__(self, name: str, server: "JournaledServerStore"):
+        super().__init__()
+        self.name = name
+        self.server = server
+
+    def __getitem__(self, col_name):
+        try:
+            return self._collections[col_name]
+        except KeyError:
+            col = self._collections[col_name] = _JournaledCollectionStore(col_name, self)
+            return col
+
+    def rename(self, name, new_name):
+        with self.server.journal.operation():
+            super().rename(name, new_name)
+            self._collections[new_name].database = self
+            self.server.journal.record({"o": "rename", "d": self.name, "c": name, "to": new_name})
+
+
+class JournaledServerStore(store.ServerStore):
+    def __init__(self, journal: "Journal"):
+        super().__init__()
+        self.journal = journal
+
+    def __getitem__(self, db_name):
+        try:
+            return self._databases[db_name]
+        except KeyError:
+            db = self._databases[db_name] = _JournaledDatabaseStore(db_name, self)
+            return db
+
+    def iter_collections(self):
+        for db in self._databases.values():
+            yield from db._collections.values()
+
+
+# --- the journal ---------------------------------------------------------------------------------
+
+class Journal:
+    """Owns the data directory: lock, snapshot, journal; replays at open, appends on every write."""
+
+    def __init__(self, directory: Path, compact_min_bytes: int = COMPACT_MIN_BYTES):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.snapshot_path = self.directory / "snapshot.bin"
+        self.journal_path = self.directory / "journal.bin"
+        self.compact_min_bytes = compact_min_bytes
+        self._lock_fd = self._acquire_lock()
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self.store = JournaledServerStore(self)
+        self._journal_fd: int | None = None
+        self._journal_bytes = 0
+        self._snapshot_bytes = 0
+        self._open()
+
+    # -- process lock
+    def _acquire_lock(self) -> int:
+        path = self.directory / "LOCK"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise StoreLockedError(
+                f"The embedded MongoDB store in {self.directory} is already in use by process {holder}. "
+                "It serves one process only: stop the other process, or set MONGODB_URI to use a real "
+                "MongoDB server when you need several workers."
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        return fd
+
+    # -- opening: snapshot + journal replay
+    def _open(self) -> None:
+        started = time.monotonic()
+        (self.directory / "snapshot.tmp").unlink(missing_ok=True)
+        snapshot, _, self._snapshot_bytes = _read_frames(self.snapshot_path)
+        for op in snapshot:
+            self._apply(op)
+        records, good_bytes, size = _read_frames(self.journal_path)
+        for record in records:
+            for op in record["ops"]:
+                self._apply(op)
+        self._journal_fd = os.open(self.journal_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if good_bytes < size:
+            logger.warning(
+                "embedded store: dropped %d bytes of an unfinished write at the end of %s",
+                size - good_bytes,
+                self.journal_path,
+            )
+            os.ftruncate(self._journal_fd, good_bytes)
+            os.fsync(self._journal_fd)
+        self._journal_bytes = good_bytes
+        documents = sum(len(c._documents) for c in self.store.iter_collections())
+        logger.info(
+            "embedded store: opened %s with %d documents (%d journal records) in %.2fs",
+            self.directory,
+            documents,
+            len(records),
+            time.monotonic() - started,
+        )
+        if self._should_compact():
+            self.compact()
+
+    def _apply(self, op: Mapping[str, Any]) -> None:
+        kind = op["o"]
+        if kind == "dropdb":
+            self.store._databases.pop(op["d"], None)
+            return
+        db = self.store[op["d"]]
+        if kind == "rename":
+            col = db._collections.pop(op["c"], None) or _JournaledCollectionStore(op["to"], db)
+            col.name = op["to"]
+            db._collections[op["to"]] = col
+            return
+        col = db[op["c"]]
+        if kind == "put":
+            doc = op["doc"]
+            col._documents[doc["_id"]] = doc
+        elif kind == "del":
+            col._documents.pop(op["id"], None)
+        elif kind == "drop":
+            store.CollectionStore.drop(col)
+        elif kind == "index":
+            spec = dict(op["spec"])
+            spec["key"] = [tuple(part) for part in spec["key"]]
+            store.CollectionStore.create_index(col, op["name"], spec)
+        elif kind == "dropindex":
+            col.indexes.pop(op["name"], None)
+            col._ttl_indexes.pop(op["name"], None)
+
+    # -- write operations
+    @property
+    def _state(self) -> threading.local:
+        local = self._local
+        if not hasattr(local, "depth"):
+            local.depth = 0
+            local.touched = {}
+            local.ops = []
+        return local
+
+    def operation(self):
+        return _Operation(self)
+
+    @property
+    def in_operation(self) -> bool:
+        return self._state.depth > 0
+
+    def touch(self, collection: _JournaledCollectionStore, doc_id: Any) -> None:
+        """Marks a document whose after-image the current operation must journal."""
+        state = self._state
+        state.touched.setdefault(collection, {})[_hashable(doc_id)] = doc_id
+        if state.depth == 0:  # a change made outside any wrapped operation still gets journaled
+            self._commit()
+
+    def forget(self, collection: _JournaledCollectionStore) -> None:
+        self._state.touched.pop(collection, None)
+
+    def record(self, op: dict) -> None:
+        state = self._state
+        self._flush_touched_into_ops()
+        state.ops.append(op)
+        if state.depth == 0:
+            self._commit()
+
+    def _flush_touched_into_ops(self) -> None:
+        state = self._state
+        for collection, ids in state.touched.items():
+            db_name, col_name = collection.database.name, collection.name
+            for doc_id in ids.values():
+                doc = collection._documents.get(doc_id)
+                if doc is None:
+                    state.ops.append({"o": "del", "d": db_name, "c": col_name, "id": doc_id})
+                else:
+                    state.ops.append({"o": "put", "d": db_name, "c": col_name, "doc": doc})
+        state.touched = {}
+
+    def _commit(self) -> None:
+        self._flush_touched_into_ops()
+        state = self._state
+        ops, state.ops = state.ops, []
+        if not ops:
+            return
+        frame = _frame({"ops": ops})
+        os.write(self._journal_fd, frame)
+        os.fsync(self._journal_fd)
+        self._journal_bytes += len(frame)
+        if self._should_compact():
+            self.compact()
+
+    def _should_compact(self) -> bool:
+        return self._journal_bytes > max(self.compact_min_bytes, self._snapshot_bytes)
+
+    def compact(self) -> None:
+        """Writes the whole store as a new snapshot, then empties the journal."""
+        with self._write_lock:
+            started = time.monotonic()
+            tmp = self.directory / "snapshot.tmp"
+            size = 0
+            with open(tmp, "wb") as out:
+                for db in list(self.store._databases.values()):
+                    for col in list(db._collections.values()):
+                        for name, spec in col.indexes.items():
+                            out.write(frame := _frame({"o": "index", "d": db.name, "c": col.name, "name": name, "spec": spec}))
+                            size += len(frame)
+                        for doc in list(col._documents.values()):
+                            out.write(frame := _frame({"o": "put", "d": db.name, "c": col.name, "doc": doc}))
+                            size += len(frame)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.snapshot_path)
+            _fsync_dir(self.directory)
+            # Replaying the old journal over the new snapshot is harmless (after-images are
+            # idempotent), so a crash between the rename and this truncate loses nothing.
+            os.ftruncate(self._journal_fd, 0)
+            os.fsync(self._journal_fd)
+            self._journal_bytes, self._snapshot_bytes = 0, size
+            logger.info("embedded store: compacted to %d bytes in %.2fs", size, time.monotonic() - started)
+
+    def close(self) -> None:
+        if self._journal_fd is not None:
+            os.close(self._journal_fd)
+            self._journal_fd = None
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+
+class _Operation:
+    """One client-visible write: everything it changes is journaled as one record, fsynced once."""
+
+    def __init__(self, journal: Journal):
+        self.journal = journal
+
+    def __enter__(self):
+        self.journal._write_lock.acquire()
+        self.journal._state.depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        state = self.journal._state
+        state.depth -= 1
+        try:
+            if state.depth == 0:
+                self.journal._commit()
+        finally:
+            self.journal._write_lock.release()
+        return False
+
+
+def _hashable(doc_id: Any) -> Any:
+    return helpers.hashdict(doc_id) if isinstance(doc_id, dict) else doc_id
+
+
+# --- collections: _id fast path and operation boundaries -----------------------------------------
+
+_SCALAR_ID_TYPES = (bson.ObjectId, str, int, float)
+
+
+def _ids_in_filter(spec: Any) -> list | None:
+    """The _id values an equality or $in filter pins down, else None."""
+    if not isinstance(spec, Mapping) or "_id" not in spec:
+        return None
+    value = spec["_id"]
+    if isinstance(value, _SCALAR_ID_TYPES):
+        return [value]
+    if isinstance(value, Mapping) and set(value) == {"$in"} and isinstance(value["$in"], (list, tuple)):
+        if all(isinstance(v, _SCALAR_ID_TYPES) for v in value["$in"]):
+            return list(dict.fromkeys(value["$in"]))
+    return None
+
+
+def _write_operation(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        journal = getattr(self._store, "journal", None)
+        if journal is None:
+            return method(self, *args, **kwargs)
+        with journal.operation():
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+class JournaledCollection(mongomock.Collection):
+    def _iter_documents(self, filter):
+        ids = _ids_in_filter(filter)
+        if ids is None:
+            documents = super()._iter_documents(filter)
+        else:
+            stored = self._store._documents
+            candidates = [stored[i] for i in ids if i in stored]
+            documents = (doc for doc in candidates if filtering.filter_applies(filter, doc))
+        journal = getattr(self._store, "journal", None)
+        if journal is not None and journal.in_operation:
+            return self._touching(documents, journal)
+        return documents
+
+    def _touching(self, documents, journal: Journal):
+        # Updates change documents in place; whatever a write operation visits may have changed.
+        for doc in documents:
+            journal.touch(self._store, doc["_id"])
+            yield doc
+
+
+for _name in (
+    "insert_one",
+    "insert_many",
+    "update_one",
+    "update_many",
+    "replace_one",
+    "delete_one",
+    "delete_many",
+    "find_one_and_delete",
+    "find_one_and_replace",
+    "find_one_and_update",
+    "bulk_write",
+    "drop",
+    "create_index",
+    "create_indexes",
+    "drop_index",
+    "drop_indexes",
+    "rename",
+):
+    setattr(JournaledCollection, _name, _write_operation(getattr(mongomock.Collection, _name)))
+
+# mongomock builds collections from these module-level names (Database.get_collection and
+# Collection.with_options, which mongoengine calls on every save).
+mongomock.database.Collection = JournaledCollection
+mongomock.collection.Collection = JournaledCollection
+
+
+# --- the client mongoengine connects with ----------------------------------------------------------
+
+_journals: dict[Path, Journal] = {}
+_journals_lock = threading.Lock()
+
+
+def open_journal(directory: Path) -> Journal:
+    """The process-wide journal for a directory (opened, locked and replayed on first use)."""
+    directory = Path(directory).resolve()
+    with _journals_lock:
+        if directory not in _journals:
+            _journals[directory] = Journal(directory)
+        return _journals[directory]
+
+
+def close_journal(directory: Path) -> None:
+    with _journals_lock:
+        journal = _journals.pop(Path(directory).resolve(), None)
+    if journal is not None:
+        journal.close()
+
+
+class EmbeddedMongoClient(mongomock.MongoClient):
+    """A mongomock client over the durable store in `data_dir` (pass via mongoengine.connect)."""
+
+    def __init__(self, *args, data_dir: str | os.PathLike, **kwargs):
+        kwargs.pop("_store", None)
+        super().__init__(*args, _store=open_journal(Path(data_dir)).store, **kwargs)

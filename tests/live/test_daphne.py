@@ -1,0 +1,86 @@
+"""A real daphne process, started the way `make run` starts it."""
+
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from tests.conftest import STRONG_PASSWORD
+from tests.servers import ROOT, DaphneServer
+
+pytestmark = pytest.mark.server
+
+
+def auth(token):
+    return {"Authorization": f"Token {token}"}
+
+
+def test_daphne_serves_health_docs_and_static_files(daphne_server):
+    health = httpx.get(f"{daphne_server.url}/api/health/")
+    assert health.status_code == 200
+    assert health.json()["checks"] == {"auth_db": "ok", "mongo": "ok"}
+    docs = httpx.get(f"{daphne_server.url}/api/docs/")
+    assert docs.status_code == 200
+    assert httpx.get(f"{daphne_server.url}/static/ninja/swagger-ui.css").status_code == 200
+    log = daphne_server.read_log()
+    assert "backends: auth database" in log and "training data embedded MongoDB emulation" in log
+
+
+def test_a_restart_keeps_users_and_profiles(daphne_server):
+    url = daphne_server.url
+    registered = httpx.post(
+        f"{url}/api/auth/register/", json={"username": "durable", "email": "d@example.com", "password": STRONG_PASSWORD}
+    ).json()
+    profile = {"bio": "still here", "weight": 77.5, "fitness_goal": "endurance", "date_of_birth": "1988-02-29"}
+    assert httpx.patch(f"{url}/api/auth/profile/", json=profile, headers=auth(registered["token"])).status_code == 200
+
+    daphne_server.stop()
+    daphne_server.start()
+
+    # the old token still works, and a fresh login sees the same profile
+    assert httpx.get(f"{url}/api/auth/profile/", headers=auth(registered["token"])).status_code == 200
+    login = httpx.post(f"{url}/api/auth/login/", json={"username": "durable", "password": STRONG_PASSWORD})
+    assert login.status_code == 200
+    body = httpx.get(f"{url}/api/auth/profile/", headers=auth(login.json()["token"])).json()
+    assert {k: body[k] for k in profile} == profile
+
+
+def test_acknowledged_writes_survive_sigkill(daphne_server):
+    url = daphne_server.url
+    token = httpx.post(
+        f"{url}/api/auth/register/", json={"username": "crashy", "email": "c@example.com", "password": STRONG_PASSWORD}
+    ).json()["token"]
+    acknowledged = None
+    with httpx.Client(headers=auth(token)) as client:
+        for weight in range(50, 90):
+            if client.patch(f"{url}/api/auth/profile/", json={"weight": weight}).status_code == 200:
+                acknowledged = weight
+    daphne_server.kill()
+    daphne_server.start()
+    assert httpx.get(f"{url}/api/auth/profile/", headers=auth(token)).json()["weight"] == acknowledged
+
+
+def test_a_second_process_on_the_embedded_store_is_refused(daphne_server):
+    second = subprocess.run(
+        [sys.executable, "-m", "daphne", "-p", "0", "backend.config.asgi:application"],
+        cwd=ROOT,
+        env=daphne_server.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert second.returncode != 0
+    assert "already in use by process" in second.stdout + second.stderr
+    assert "MONGODB_URI" in second.stdout + second.stderr
+    assert httpx.get(f"{daphne_server.url}/api/health/").status_code == 200
+
+
+def test_production_settings_refuse_a_missing_secret_key(tmp_path):
+    server = DaphneServer(tmp_path / "data", extra_env={"DJANGO_SECRET_KEY": ""})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=server.env, capture_output=True, text=True
+    )
+    server.drop_database()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr

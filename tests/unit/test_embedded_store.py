@@ -1,0 +1,151 @@
+"""The embedded store keeps every acknowledged write across restarts and crashes."""
+
+import os
+
+import pytest
+from bson import ObjectId
+from mongomock import MongoClient
+
+from backend.storage.embedded import EmbeddedMongoClient, Journal, StoreLockedError, close_journal
+
+
+@pytest.fixture
+def store_dir(tmp_path):
+    directory = tmp_path / "mongo"
+    yield directory
+    close_journal(directory)
+
+
+def open_db(directory):
+    return EmbeddedMongoClient(data_dir=str(directory))["workoutdb"]
+
+
+def reopen_db(directory):
+    close_journal(directory)
+    return open_db(directory)
+
+
+def test_writes_survive_a_restart(store_dir):
+    db = open_db(store_dir)
+    first = db.logs.insert_one({"reps": 5, "weight": 100.0}).inserted_id
+    db.logs.insert_many([{"reps": r} for r in range(3)])
+    db.logs.update_one({"_id": first}, {"$set": {"reps": 6}, "$inc": {"weight": 2.5}})
+    db.logs.delete_many({"reps": {"$lt": 2}})
+    db.logs.create_index([("reps", 1)], unique=True, name="reps_unique")
+
+    db = reopen_db(store_dir)
+    assert db.logs.find_one({"_id": first}) == {"_id": first, "reps": 6, "weight": 102.5}
+    assert sorted(doc["reps"] for doc in db.logs.find()) == [2, 6]
+    assert "reps_unique" in db.logs.index_information()
+    with pytest.raises(Exception):  # the unique index came back too
+        db.logs.insert_one({"reps": 6})
+
+
+def test_update_many_find_and_modify_and_drop_are_journaled(store_dir):
+    db = open_db(store_dir)
+    db.sessions.insert_many([{"user": 1, "status": "planned"} for _ in range(4)])
+    db.sessions.update_many({"user": 1}, {"$set": {"status": "done"}})
+    db.sessions.find_one_and_update({"user": 1}, {"$set": {"status": "special"}})
+    db.other.insert_one({"x": 1})
+    db.drop_collection("other")
+    db.counters.find_one_and_update({"_id": "c"}, {"$inc": {"n": 1}}, upsert=True)
+
+    db = reopen_db(store_dir)
+    statuses = sorted(doc["status"] for doc in db.sessions.find())
+    assert statuses == ["done", "done", "done", "special"]
+    assert db.other.count_documents({}) == 0
+    assert db.counters.find_one({"_id": "c"}) == {"_id": "c", "n": 1}
+
+
+def test_a_torn_tail_is_dropped_and_earlier_writes_are_kept(store_dir):
+    db = open_db(store_dir)
+    ids = [db.logs.insert_one({"n": i}).inserted_id for i in range(5)]
+    close_journal(store_dir)
+    journal = store_dir / "journal.bin"
+    intact = journal.stat().st_size
+    with open(journal, "ab") as handle:  # a crash in the middle of writing a record
+        handle.write(b"\x40\x00\x00\x00\x12\x34\x56\x78partial-record")
+
+    db = open_db(store_dir)
+    assert [doc["_id"] for doc in db.logs.find()] == ids
+    assert journal.stat().st_size == intact  # the garbage is gone, new records follow good ones
+    db.logs.insert_one({"n": 99})
+    assert reopen_db(store_dir).logs.count_documents({}) == 6
+
+
+def test_a_corrupt_record_is_not_applied(store_dir):
+    db = open_db(store_dir)
+    db.logs.insert_one({"n": 1})
+    db.logs.insert_one({"n": 2})
+    close_journal(store_dir)
+    journal = store_dir / "journal.bin"
+    data = bytearray(journal.read_bytes())
+    data[-3] ^= 0xFF  # flip a byte inside the last record
+    journal.write_bytes(bytes(data))
+    assert [doc["n"] for doc in open_db(store_dir).logs.find()] == [1]
+
+
+def test_each_write_appends_only_what_it_changed(store_dir):
+    """The cost of a write must not grow with the amount stored."""
+    db = open_db(store_dir)
+    journal = store_dir / "journal.bin"
+
+    def appended_by_one_insert():
+        before = journal.stat().st_size
+        db.logs.insert_one({"user_id": 1, "reps": 8, "weight": 80.0, "_id": ObjectId()})
+        return journal.stat().st_size - before
+
+    small = appended_by_one_insert()
+    db.logs.insert_many([{"user_id": 1, "reps": 8, "weight": 80.0} for _ in range(5000)])
+    assert appended_by_one_insert() == small
+
+
+def test_compaction_folds_the_journal_into_a_snapshot(store_dir):
+    close_journal(store_dir)
+    journal = Journal(store_dir, compact_min_bytes=4096)
+    db = MongoClient(_store=journal.store)["workoutdb"]
+    for i in range(200):
+        db.logs.insert_one({"n": i, "pad": "x" * 50})
+    db.logs.update_one({"n": 7}, {"$set": {"pad": "changed"}})
+    assert (store_dir / "snapshot.bin").stat().st_size > 0
+    assert (store_dir / "journal.bin").stat().st_size < 4096 + 200
+    journal.close()
+
+    reopened = Journal(store_dir)
+    db = MongoClient(_store=reopened.store)["workoutdb"]
+    assert db.logs.count_documents({}) == 200
+    assert db.logs.find_one({"n": 7})["pad"] == "changed"
+    reopened.close()
+
+
+def test_a_crash_between_snapshot_and_journal_truncation_loses_nothing(store_dir):
+    db = open_db(store_dir)
+    for i in range(10):
+        db.logs.insert_one({"n": i})
+    db.logs.delete_one({"n": 3})
+    journal_bytes = (store_dir / "journal.bin").read_bytes()
+    from backend.storage.embedded import open_journal
+
+    open_journal(store_dir).compact()
+    close_journal(store_dir)
+    (store_dir / "journal.bin").write_bytes(journal_bytes)  # as if truncation never happened
+
+    db = open_db(store_dir)
+    assert sorted(doc["n"] for doc in db.logs.find()) == [0, 1, 2, 4, 5, 6, 7, 8, 9]
+
+
+def test_a_second_process_is_refused_with_a_clear_message(store_dir):
+    open_db(store_dir)
+    with pytest.raises(StoreLockedError, match="already in use by process %d" % os.getpid()):
+        Journal(store_dir)
+
+
+def test_lookups_by_id_agree_with_a_full_scan(store_dir):
+    db = open_db(store_dir)
+    ids = db.docs.insert_many([{"n": i, "even": i % 2 == 0} for i in range(50)]).inserted_ids
+    assert db.docs.find_one({"_id": ids[4]})["n"] == 4
+    assert db.docs.find_one({"_id": ids[4], "even": False}) is None
+    # without a sort MongoDB promises no order, so neither does the fast path
+    assert sorted(d["n"] for d in db.docs.find({"_id": {"$in": [ids[9], ids[2], ObjectId()]}})) == [2, 9]
+    assert db.docs.find_one({"_id": str(ids[4])}) is None  # a string is not an ObjectId
+    assert db.docs.count_documents({"_id": {"$ne": ids[0]}}) == 49
