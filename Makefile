@@ -22,6 +22,7 @@ install: $(STAMP)
 
 setup: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_exercises
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 # A local desktop install: debug on unless told otherwise (docker/helm run with it off).

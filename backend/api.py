@@ -13,6 +13,7 @@ from backend.accounts.router import router as auth_router
 from backend.core.errors import ApiError, field_path
 from backend.core.health import check_backends
 from backend.core.schemas import ErrorOut, HealthOut
+from backend.training.routers.exercises import router as exercises_router
 from backend.training.routers.profile import router as profile_router
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ api = NinjaAPI(
 
 api.add_router("/auth/", auth_router)
 api.add_router("/auth/profile/", profile_router)
+api.add_router("/exercises/", exercises_router)
 
 
 @api.get("/health/", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["health"])

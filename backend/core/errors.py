@@ -68,6 +68,6 @@ def field_path(loc: tuple | list) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
         parts = parts[1:]
-        if len(parts) > 1 and parts[0] in {"payload", "filters", "data"}:
+        if parts and parts[0] in {"payload", "filters", "data"}:
             parts = parts[1:]
     return ".".join(parts) or "body"

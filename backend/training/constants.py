@@ -55,6 +55,13 @@ class SessionStatus(str, Enum):
     cancelled = "cancelled"
 
 
+class SetType(str, Enum):
+    normal = "normal"
+    warmup = "warmup"
+    dropset = "dropset"
+    failure = "failure"
+
+
 def choices(enum: type[Enum]) -> tuple[str, ...]:
     return tuple(member.value for member in enum)
 
@@ -65,3 +72,4 @@ EXERCISE_CATEGORIES = choices(ExerciseCategory)
 DIFFICULTY_LEVELS = choices(Difficulty)
 MUSCLE_GROUPS = choices(MuscleGroup)
 SESSION_STATUS = choices(SessionStatus)
+SET_TYPES = choices(SetType)

@@ -1,7 +1,7 @@
 from ninja import Router
 
 from backend.core.schemas import ErrorOut
-from backend.training.schemas import ProfileIn, ProfileOut
+from backend.training.schemas.profile import ProfileIn, ProfileOut
 from backend.training.services import profiles
 
 router = Router(tags=["auth"])
