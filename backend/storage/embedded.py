@@ -10,8 +10,9 @@ mongomock keeps every collection in memory. This module adds what a desktop inst
   snapshot (written to a temp file, fsynced, renamed) once it outgrows the snapshot, so the
   amortised cost per write does not grow with the amount stored.
 * Single process. The data directory is locked with flock(); a second process gets a clear error.
-* Lookups by _id in O(1): mongomock scans every document for every query, which made
-  get-by-id, update and delete cost O(n) at 100k documents.
+* Indexed lookups: mongomock tests every document for every query. Queries by _id, and queries
+  that pin the leading fields of a declared index by equality, test only the documents that can
+  match (see lookup.py), so reads stay fast at 100k+ documents.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ import mongomock.database
 from bson.binary import UuidRepresentation
 from bson.codec_options import CodecOptions
 from mongomock import filtering, helpers, store
+
+from backend.storage.lookup import Lookup
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +89,7 @@ class _JournaledCollectionStore(store.CollectionStore):
     def __init__(self, name: str, database: "_JournaledDatabaseStore"):
         super().__init__(name)
         self.database = database
+        self.lookup = Lookup()
 
     @property
     def journal(self) -> "Journal":
@@ -103,11 +107,13 @@ class _JournaledCollectionStore(store.CollectionStore):
         with self.journal.operation():
             self.journal.forget(self)
             super().drop()
+            self.lookup.clear()
             self.journal.record({"o": "drop", "d": self.database.name, "c": self.name})
 
     def create_index(self, index_name, index_dict):
         with self.journal.operation():
             super().create_index(index_name, index_dict)
+            self.lookup.define(index_name, index_dict, self._documents)
             self.journal.record(
                 {"o": "index", "d": self.database.name, "c": self.name, "name": index_name, "spec": index_dict}
             )
@@ -115,6 +121,7 @@ class _JournaledCollectionStore(store.CollectionStore):
     def drop_index(self, index_name):
         with self.journal.operation():
             super().drop_index(index_name)
+            self.lookup.forget(index_name)
             self.journal.record({"o": "dropindex", "d": self.database.name, "c": self.name, "name": index_name})
 
 
@@ -214,6 +221,9 @@ class Journal:
             os.ftruncate(self._journal_fd, good_bytes)
             os.fsync(self._journal_fd)
         self._journal_bytes = good_bytes
+        for col in self.store.iter_collections():
+            for name, spec in col.indexes.items():
+                col.lookup.define(name, spec, col._documents)
         documents = sum(len(c._documents) for c in self.store.iter_collections())
         logger.info(
             "embedded store: opened %s with %d documents (%d journal records) in %.2fs",
@@ -272,6 +282,7 @@ class Journal:
     def touch(self, collection: _JournaledCollectionStore, doc_id: Any) -> None:
         """Marks a document whose after-image the current operation must journal."""
         state = self._state
+        collection.lookup.mark(doc_id)
         state.touched.setdefault(collection, {})[_hashable(doc_id)] = doc_id
         if state.depth == 0:  # a change made outside any wrapped operation still gets journaled
             self._commit()
@@ -289,6 +300,7 @@ class Journal:
     def _flush_touched_into_ops(self) -> None:
         state = self._state
         for collection, ids in state.touched.items():
+            collection.lookup.refresh(collection._documents)
             db_name, col_name = collection.database.name, collection.name
             for doc_id in ids.values():
                 doc = collection._documents.get(doc_id)
@@ -409,6 +421,9 @@ def _write_operation(method):
 class JournaledCollection(mongomock.Collection):
     def _iter_documents(self, filter):
         ids = _ids_in_filter(filter)
+        lookup = getattr(self._store, "lookup", None)
+        if ids is None and lookup is not None:
+            ids = lookup.candidates(filter, self._store._documents)
         if ids is None:
             documents = super()._iter_documents(filter)
         else:

@@ -149,3 +149,102 @@ def test_lookups_by_id_agree_with_a_full_scan(store_dir):
     assert sorted(d["n"] for d in db.docs.find({"_id": {"$in": [ids[9], ids[2], ObjectId()]}})) == [2, 9]
     assert db.docs.find_one({"_id": str(ids[4])}) is None  # a string is not an ObjectId
     assert db.docs.count_documents({"_id": {"$ne": ids[0]}}) == 49
+
+
+def test_indexed_queries_agree_with_plain_mongomock_under_random_writes(store_dir):
+    """Hash indexes may only narrow the search, never change an answer."""
+    import random
+
+    import mongomock
+
+    rng = random.Random(1234)
+    durable = open_db(store_dir).logs
+    reference = mongomock.MongoClient(_store=mongomock.store.ServerStore())["workoutdb"].logs
+    for collection in (durable, reference):
+        collection.create_index([("user_id", 1), ("exercise", 1), ("completed_at", 1)])
+        collection.create_index([("tags", 1)])
+        collection.create_index([("session", 1)])
+
+    def random_doc():
+        doc = {"user_id": rng.choice([1, 2, 3]), "exercise": rng.choice(["a", "b", "c", None]), "n": rng.randint(0, 9)}
+        if rng.random() < 0.5:
+            doc["tags"] = rng.sample(["x", "y", "z"], rng.randint(0, 2))
+        if rng.random() < 0.7:
+            doc["session"] = rng.choice(["s1", "s2"])
+        return doc
+
+    queries = [
+        {"user_id": 1},
+        {"user_id": 2, "exercise": "a"},
+        {"user_id": {"$in": [1, 3]}, "exercise": {"$in": ["b", None]}},
+        {"user_id": 1, "exercise": None},
+        {"tags": "x"},
+        {"tags": None},
+        {"session": None, "user_id": 2},
+        {"$and": [{"user_id": 3}, {"n": {"$gt": 4}}]},
+        {"user_id": 1.0, "exercise": {"$eq": "c"}},
+        {"exercise": "a"},
+    ]
+    for step in range(400):
+        doc = random_doc()
+        doc["_id"] = step
+        durable.insert_one(dict(doc))
+        reference.insert_one(dict(doc))
+        if step % 7 == 0:
+            change = {"$set": {"user_id": rng.choice([1, 2, 3]), "tags": ["y"]}}
+            target = {"n": rng.randint(0, 9)}
+            durable.update_many(target, change)
+            reference.update_many(target, change)
+        if step % 11 == 0:
+            target = {"user_id": rng.choice([1, 2, 3]), "n": rng.randint(0, 9)}
+            durable.delete_many(target)
+            reference.delete_many(target)
+        if step % 50 == 0:
+            for query in queries:
+                got = sorted(d["_id"] for d in durable.find(query))
+                assert got == sorted(d["_id"] for d in reference.find(query)), query
+
+    reopened = reopen_db(store_dir).logs  # indexes are rebuilt from the snapshot and journal
+    for query in queries:
+        assert sorted(d["_id"] for d in reopened.find(query)) == sorted(d["_id"] for d in reference.find(query))
+
+
+def test_unique_indexes_still_refuse_duplicates_after_in_place_updates(store_dir):
+    db = open_db(store_dir)
+    db.logs.create_index([("user_id", 1), ("client_id", 1)], unique=True)
+    db.logs.insert_one({"user_id": 1, "client_id": "a"})
+    second = db.logs.insert_one({"user_id": 1, "client_id": "b"}).inserted_id
+    with pytest.raises(Exception):
+        db.logs.update_one({"_id": second}, {"$set": {"client_id": "a"}})
+    assert db.logs.find_one({"_id": second})["client_id"] == "b"
+    with pytest.raises(Exception):
+        db.logs.insert_one({"user_id": 1, "client_id": "b"})
+
+
+def test_mongoengine_saves_and_queryset_updates_survive_a_restart(store_dir):
+    """mongoengine writes through with_options() copies of collections; those must journal too."""
+    import mongoengine
+
+    class Note(mongoengine.Document):
+        text = mongoengine.StringField()
+        count = mongoengine.IntField(default=0)
+        meta = {"db_alias": "journal-test", "collection": "notes"}
+
+    def connect():
+        mongoengine.register_connection(
+            "journal-test", db="notes", mongo_client_class=EmbeddedMongoClient, data_dir=str(store_dir)
+        )
+
+    connect()
+    try:
+        note = Note(text="first").save()
+        note.text = "edited"
+        note.save()
+        Note.objects(id=note.id).update_one(inc__count=2)
+        Note(text="gone").save().delete()
+        mongoengine.disconnect("journal-test")
+        close_journal(store_dir)
+        connect()
+        assert [(n.text, n.count) for n in Note.objects] == [("edited", 2)]
+    finally:
+        mongoengine.disconnect("journal-test")
