@@ -190,3 +190,12 @@ def test_malformed_or_unknown_ids_are_404(user_client, bad_id):
 def test_exercises_need_a_token(anon):
     assert anon.get("/api/exercises/").status_code == 401
     assert anon.post("/api/exercises/", CUSTOM).status_code == 401
+
+
+@pytest.mark.parametrize("field", ["name", "category", "difficulty_level", "primary_muscles", "is_public"])
+def test_patching_a_required_field_to_null_is_a_400(user_client, field):
+    exercise_id = user_client.post("/api/exercises/", CUSTOM).json()["id"]
+    response = user_client.patch(f"/api/exercises/{exercise_id}/", {field: None})
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert user_client.get(f"/api/exercises/{exercise_id}/").json()[field] is not None

@@ -36,20 +36,22 @@ class ExerciseIn(Schema):
 
 
 class ExercisePatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
+    """Fields to change. Required fields may be omitted but not set to null."""
+
+    name: str = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
-    category: ExerciseCategory | None = None
-    difficulty_level: Difficulty | None = None
-    primary_muscles: list[MuscleGroup] | None = Field(None, max_length=8)
-    secondary_muscles: list[MuscleGroup] | None = Field(None, max_length=8)
-    equipment_needed: list[ShortText] | None = Field(None, max_length=20)
-    instructions: list[str] | None = Field(None, max_length=30)
+    category: ExerciseCategory = None
+    difficulty_level: Difficulty = None
+    primary_muscles: list[MuscleGroup] = Field(None, max_length=8)
+    secondary_muscles: list[MuscleGroup] = Field(None, max_length=8)
+    equipment_needed: list[ShortText] = Field(None, max_length=20)
+    instructions: list[str] = Field(None, max_length=30)
     video_url: HttpUrl | None = Field(None, max_length=500)
     image_url: HttpUrl | None = Field(None, max_length=500)
-    is_public: bool | None = None
+    is_public: bool = None
 
-    _not_blank = field_validator("name")(lambda cls, v: ExerciseIn.not_blank(v) if v is not None else v)
-    _short_steps = field_validator("instructions")(lambda cls, v: ExerciseIn.short_steps(v) if v is not None else v)
+    _not_blank = field_validator("name")(lambda cls, v: ExerciseIn.not_blank(v))
+    _short_steps = field_validator("instructions")(lambda cls, v: ExerciseIn.short_steps(v))
 
 
 class ExerciseFilters(Schema):
