@@ -12,10 +12,12 @@ from mongoengine import (
     DateTimeField,
     Document,
     EmbeddedDocument,
+    EmbeddedDocumentField,
     EmbeddedDocumentListField,
     FloatField,
     IntField,
     ListField,
+    ObjectIdField,
     ReferenceField,
     StringField,
     URLField,
@@ -193,4 +195,30 @@ class ExerciseLog(Document):
             },
         ],
         "ordering": ["-completed_at"],
+    }
+
+
+class RecordSet(EmbeddedDocument):
+    """The set that holds a personal record: its value, when it was done, and which log it is."""
+
+    value = FloatField(required=True)
+    date = DateTimeField(required=True)
+    log_id = ObjectIdField(required=True)
+
+
+class PersonalRecord(Document):
+    """A user's best sets on one exercise (warm-ups excluded), kept up to date as sets are written,
+    so reading records never scans the logs."""
+
+    user_id = IntField(required=True)
+    exercise = ReferenceField(Exercise, required=True)
+    heaviest_weight = EmbeddedDocumentField(RecordSet)
+    most_reps = EmbeddedDocumentField(RecordSet)
+    best_set_volume = EmbeddedDocumentField(RecordSet)  # reps x weight
+    best_e1rm = EmbeddedDocumentField(RecordSet)  # Epley estimate of the one-rep max
+    updated_at = DateTimeField(default=utcnow)
+
+    meta = {
+        "collection": "personal_records",
+        "indexes": [{"fields": ["user_id", "exercise"], "unique": True}],
     }
