@@ -6,14 +6,20 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from mongoengine.errors import ValidationError as MongoValidationError
 from ninja.openapi.docs import Swagger
 
 from backend.accounts.auth import TokenAuth
 from backend.accounts.router import router as auth_router
-from backend.core.errors import ApiError, field_path
+from backend.coaching.router import router as coaching_router
+from backend.core.errors import ApiError, InvalidInput, field_path
 from backend.core.health import check_backends
 from backend.core.schemas import ErrorOut, HealthOut
+from backend.training.routers.coaching import router as coach_views_router
 from backend.training.routers.exercises import router as exercises_router
+from backend.training.routers.logs import router as logs_router
+from backend.training.routers.sessions import router as sessions_router
+from backend.training.routers.workouts import router as workouts_router
 from backend.training.routers.profile import router as profile_router
 
 logger = logging.getLogger(__name__)
@@ -35,7 +41,12 @@ api = NinjaAPI(
 
 api.add_router("/auth/", auth_router)
 api.add_router("/auth/profile/", profile_router)
+api.add_router("/coaching/", coaching_router)
+api.add_router("/coaching/athletes/", coach_views_router)
 api.add_router("/exercises/", exercises_router)
+api.add_router("/workout-sessions/", sessions_router)
+api.add_router("/exercise-logs/", logs_router)
+api.add_router("/workouts/", workouts_router)
 
 
 @api.get("/health/", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["health"])
@@ -82,6 +93,13 @@ def on_http_error(request: HttpRequest, exc: HttpError):
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig):
     return api.create_response(request, {"detail": "Request body too large."}, status=413)
+
+
+@api.exception_handler(MongoValidationError)
+def on_document_validation_error(request: HttpRequest, exc: MongoValidationError):
+    # Schemas should catch bad input first; this keeps a gap between them and the documents a 400.
+    errors = {field: [str(error)] for field, error in (exc.to_dict() or {}).items()} or {"body": [str(exc)]}
+    return on_api_error(request, InvalidInput.from_errors(errors))
 
 
 @api.exception_handler(Exception)

@@ -53,7 +53,9 @@ INSTALLED_APPS = [
     "ninja",
     "backend.storage",
     "backend.accounts",
+    "backend.coaching",
     "backend.training",
+    "backend.live",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,69 @@
+"""Publishing live events. Services call these after a write succeeds; consumers relay them.
+
+Every event is a JSON object: {"type", "session_id", "server_time", ...}. Groups:
+  session.<id>   sockets watching one session (owner's devices and granted coaches)
+  athlete.<uid>  coach dashboards of everyone the athlete granted
+  coach.<uid>    a coach's sockets, told when a grant appears or is revoked
+"""
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+RELAY = "live.event"  # the consumer method that forwards an event to its socket (live_event)
+
+
+def session_group(session_id: Any) -> str:
+    return f"session.{session_id}"
+
+
+def athlete_group(user_id: int) -> str:
+    return f"athlete.{user_id}"
+
+
+def coach_group(user_id: int) -> str:
+    return f"coach.{user_id}"
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Naive-UTC (as stored) or aware datetimes as ISO 8601 with a Z."""
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(timespec="milliseconds") + "Z"
+
+
+def now_iso() -> str:
+    return iso(datetime.now(timezone.utc))
+
+
+def _send(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:  # the write already succeeded; a lost notification must not undo it
+        logger.exception("could not publish %s to %s", message.get("event", {}).get("type"), group)
+
+
+def publish(event_type: str, session_id: Any, athlete_id: int, **payload: Any) -> dict:
+    """Sends one event to the session's sockets and to the athlete's coaches' dashboards."""
+    event = {"type": event_type, "session_id": str(session_id), "server_time": now_iso(), **payload}
+    _send(session_group(session_id), {"type": RELAY, "event": event})
+    _send(athlete_group(athlete_id), {"type": RELAY, "event": event, "athlete_id": athlete_id})
+    return event
+
+
+def publish_grant_created(athlete_id: int, coach_id: int) -> None:
+    _send(coach_group(coach_id), {"type": "grant.created", "athlete_id": athlete_id})
+
+
+def publish_grant_revoked(athlete_id: int, coach_id: int) -> None:
+    _send(coach_group(coach_id), {"type": "grant.revoked", "athlete_id": athlete_id})
