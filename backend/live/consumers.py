@@ -181,6 +181,22 @@ class CoachConsumer(_TokenConsumer):
             await self.send_json({"type": "athlete.revoked", "athlete": name, "server_time": events.now_iso()})
 
 
+class UserConsumer(_TokenConsumer):
+    """ws/me/?token=<key>: the user's own feed (events about their account, e.g. import progress)."""
+
+    async def connect(self):
+        self.groups_joined = []
+        user = await self.authenticate()
+        if user is None:
+            return await self.refuse(CLOSE_UNAUTHENTICATED)
+        await self.join(events.user_group(user.id))
+        await self.accept()
+        await self.send_json({"type": "me.snapshot", "server_time": events.now_iso(), "username": user.username})
+
+    async def live_event(self, message):
+        await self.send_json(message["event"])
+
+
 def _athlete_names(coach_id: int) -> list[tuple[int, str]]:
     from django.contrib.auth import get_user_model
 

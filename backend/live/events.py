@@ -4,6 +4,7 @@ Every event is a JSON object: {"type", "session_id", "server_time", ...}. Groups
   session.<id>   sockets watching one session (owner's devices and granted coaches)
   athlete.<uid>  coach dashboards of everyone the athlete granted
   coach.<uid>    a coach's sockets, told when a grant appears or is revoked
+  user.<uid>     a user's own feed (ws/me/): events about their account, e.g. import progress
 """
 
 import logging
@@ -28,6 +29,10 @@ def athlete_group(user_id: int) -> str:
 
 def coach_group(user_id: int) -> str:
     return f"coach.{user_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -58,6 +63,13 @@ def publish(event_type: str, session_id: Any, athlete_id: int, **payload: Any) -
     event = {"type": event_type, "session_id": str(session_id), "server_time": now_iso(), **payload}
     _send(session_group(session_id), {"type": RELAY, "event": event})
     _send(athlete_group(athlete_id), {"type": RELAY, "event": event, "athlete_id": athlete_id})
+    return event
+
+
+def publish_to_user(user_id: int, event_type: str, **payload: Any) -> dict:
+    """An event for every socket the user holds on ws/me/ (not tied to a session)."""
+    event = {"type": event_type, "server_time": now_iso(), **payload}
+    _send(user_group(user_id), {"type": RELAY, "event": event})
     return event
 
 

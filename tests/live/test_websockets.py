@@ -271,3 +271,24 @@ async def test_a_new_grant_reaches_an_open_dashboard():
     await athlete.ok("post", f"/api/workout-sessions/{session_id}/start/")
     assert (await next_event(dashboard, "athlete.session.started"))["session_id"] == session_id
     await dashboard.disconnect()
+
+
+async def test_the_users_own_feed_gets_events_published_to_them():
+    from asgiref.sync import sync_to_async
+
+    from backend.live import events
+
+    athlete = await Athlete("ws-me").register()
+    other = await Athlete("ws-not-me").register()
+    mine, connected, _ = await connect("/ws/me/", athlete.token)
+    assert (await next_event(mine, "me.snapshot"))["username"] == "ws-me"
+    theirs, _, _ = await connect("/ws/me/", other.token)
+    await next_event(theirs, "me.snapshot")
+    await sync_to_async(events.publish_to_user)(athlete.id, "import.progress", rows=100, total=1000)
+    progress = await next_event(mine, "import.progress")
+    assert progress["rows"] == 100 and progress["total"] == 1000
+    assert await theirs.receive_nothing(timeout=0.3)
+    refused, _, _ = await connect("/ws/me/", "bad")
+    assert await closed_with(refused) == 4401
+    await mine.disconnect()
+    await theirs.disconnect()
