@@ -1,10 +1,13 @@
 """Real daphne processes for end-to-end tests."""
 
+import atexit
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -13,6 +16,51 @@ from urllib.parse import urlparse, urlunparse
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# Migrating and collecting static files once per test run, then copying, keeps each server start fast.
+_prepared: dict[str, str] = {}
+
+
+def _manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+
+
+def _shared_static_root(env: dict) -> str:
+    if "static" not in _prepared:
+        root = tempfile.mkdtemp(prefix="workout-live-static-")
+        _manage({**env, "STATIC_ROOT": root}, "collectstatic", "--noinput", "--verbosity", "0")
+        atexit.register(shutil.rmtree, root, True)
+        _prepared["static"] = root
+    return _prepared["static"]
+
+
+def _migrated_sqlite_template(env: dict) -> str:
+    if "sqlite" not in _prepared:
+        directory = tempfile.mkdtemp(prefix="workout-live-auth-")
+        _manage({**env, "DATA_DIR": directory}, "migrate", "--noinput")
+        atexit.register(shutil.rmtree, directory, True)
+        _prepared["sqlite"] = os.path.join(directory, "auth.sqlite3")
+    return _prepared["sqlite"]
+
+
+def _migrated_postgres_template(env: dict, admin_url: str, parsed) -> str:
+    if "postgres" not in _prepared:
+        import psycopg
+
+        name = f"workout_live_template_{os.getpid()}"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        _manage({**env, "DATABASE_URL": urlunparse(parsed._replace(path=f"/{name}"))}, "migrate", "--noinput")
+
+        def drop():
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        atexit.register(drop)
+        _prepared["postgres"] = name
+    return _prepared["postgres"]
 
 
 def free_port() -> int:
@@ -52,19 +100,20 @@ class DaphneServer:
         env.setdefault("DJANGO_SECRET_KEY", "server-secret-" + "y" * 40)
         env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
         env.pop("DJANGO_SETTINGS_MODULE", None)
-        if env.get("DATABASE_URL", "").startswith("postgres"):
-            env["DATABASE_URL"] = self._private_postgres_database(env["DATABASE_URL"])
         env.update(extra)
+        if env.get("DATABASE_URL", "").startswith("postgres"):
+            env["DATABASE_URL"] = self._private_postgres_database(env)
         return env
 
-    def _private_postgres_database(self, url: str) -> str:
+    def _private_postgres_database(self, env: dict) -> str:
         import psycopg
 
         name = f"workout_live_{uuid.uuid4().hex[:12]}"
-        parsed = urlparse(url)
+        parsed = urlparse(env["DATABASE_URL"])
         admin = urlunparse(parsed._replace(path="/postgres"))
+        template = _migrated_postgres_template(env, admin, parsed)
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         self._pg_admin, self._pg_name = admin, name
         return urlunparse(parsed._replace(path=f"/{name}"))
 
@@ -75,8 +124,11 @@ class DaphneServer:
 
     def start(self, timeout: float = 30) -> None:
         if not self._migrated:
-            self.manage("migrate", "--noinput")
-            self.manage("collectstatic", "--noinput", "--verbosity", "0")
+            self.env["STATIC_ROOT"] = _shared_static_root(self.env)
+            if not self.env.get("DATABASE_URL"):
+                auth_db = self.data_dir / "auth.sqlite3"
+                if not auth_db.exists():
+                    shutil.copyfile(_migrated_sqlite_template(self.env), auth_db)
             self._migrated = True
         self.log = open(self.log_path, "a")
         self.process = subprocess.Popen(
