@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "backend.coaching",
     "backend.training",
     "backend.live",
+    "backend.web",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The PWA (frontend/dist, built by `make frontend`) at the site root: hashed /assets/ cached for a
+# year, the service worker, manifest and index.html revalidated (backend/web/static.py).
+from backend.web.static import add_headers as WHITENOISE_ADD_HEADERS_FUNCTION  # noqa: E402
+from backend.web.static import immutable_file_test as WHITENOISE_IMMUTABLE_FILE_TEST  # noqa: E402
+
+FRONTEND_DIST = Path(os.environ.get("FRONTEND_DIST") or BASE_DIR / "frontend" / "dist")
+WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.is_dir() else None
 
 # --- Logging: JSON lines in production, readable text when debugging ----------------------------
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from ninja.openapi.docs import Redoc
 
 from backend.api import api
@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/redoc/", redoc, name="redoc"),
     path("api/", api.urls),
+    path("", include("backend.web.urls")),  # the PWA; must stay last
 ]
 
 handler404 = "backend.core.views.not_found"
