@@ -9,7 +9,7 @@ PORT ?= 8000
 DATA_DIR ?= $(CURDIR)/var
 export DATA_DIR
 
-.PHONY: run test install setup migrate seed serve clean
+.PHONY: run test install setup clean bench bench-live bench-store frontend
 
 # Reinstalls only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -20,6 +20,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The PWA (frontend/): `npm ci` again only when the lockfile changes, a build only when its sources,
+# its dependencies or the API it is typed against change. Django serves frontend/dist at /.
+NODE_STAMP := frontend/node_modules/.installed-stamp
+FRONTEND_STAMP := frontend/dist/.build-stamp
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public frontend/scripts -type f ! -name schema.d.ts 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
+API_SOURCES := backend/api.py $(shell find backend -name '*.py' \( -path '*/schemas*' -o -path '*/routers*' -o -name 'router.py' \) 2>/dev/null)
+
+$(NODE_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(FRONTEND_STAMP): $(STAMP) $(NODE_STAMP) $(FRONTEND_SOURCES) $(API_SOURCES)
+	cd frontend && PYTHON=$(CURDIR)/$(PY) npm run --silent build
+	touch $@
+
+frontend: $(FRONTEND_STAMP)
+
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_exercises
@@ -27,12 +45,22 @@ setup: install
 
 # A local desktop install: debug on unless told otherwise (docker/helm run with it off).
 run: export DJANGO_DEBUG ?= true
-run: setup
+run: setup frontend
 	@echo "Workout API serving on http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) backend.config.asgi:application
 
-test: install
+test: install frontend
+	cd frontend && npm test --silent
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks print figures measured in one run; they never fail on a number.
+bench-store: install
+	$(PY) bench/embedded_store.py
+
+bench-live: install
+	$(PY) bench/live.py --watchers 500 --sets 100
+
+bench: bench-store bench-live
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache frontend/dist frontend/node_modules test-artifacts

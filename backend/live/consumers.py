@@ -120,9 +120,9 @@ class SessionConsumer(_TokenConsumer):
                 )
 
     async def live_event(self, message):
-        event = message["event"]
-        self.clock.apply(event)
-        await self.send_json(event)
+        if message["event_type"].startswith("session."):
+            self.clock.apply(json.loads(message["text"]))
+        await self.send(text_data=message["text"])
 
     async def grant_revoked(self, message):
         if message["athlete_id"] == self.owner_id:
@@ -158,7 +158,7 @@ class CoachConsumer(_TokenConsumer):
         athlete_id = message.get("athlete_id")
         if athlete_id not in self.athletes:
             return
-        event = dict(message["event"])
+        event = json.loads(message["text"])
         if event["type"].startswith("session."):
             event["type"] = "athlete." + event["type"]
         event["athlete"] = self.athletes[athlete_id]
@@ -194,7 +194,7 @@ class UserConsumer(_TokenConsumer):
         await self.send_json({"type": "me.snapshot", "server_time": events.now_iso(), "username": user.username})
 
     async def live_event(self, message):
-        await self.send_json(message["event"])
+        await self.send(text_data=message["text"])
 
 
 def _athlete_names(coach_id: int) -> list[tuple[int, str]]:

@@ -7,6 +7,7 @@ Every event is a JSON object: {"type", "session_id", "server_time", ...}. Groups
   user.<uid>     a user's own feed (ws/me/): events about their account, e.g. import progress
 """
 
+import json
 import logging
 from datetime import datetime, timezone
 from typing import Any
@@ -55,21 +56,27 @@ def _send(group: str, message: dict) -> None:
     try:
         async_to_sync(layer.group_send)(group, message)
     except Exception:  # the write already succeeded; a lost notification must not undo it
-        logger.exception("could not publish %s to %s", message.get("event", {}).get("type"), group)
+        logger.exception("could not publish %s to %s", message.get("event_type", message["type"]), group)
 
 
 def publish(event_type: str, session_id: Any, athlete_id: int, **payload: Any) -> dict:
     """Sends one event to the session's sockets and to the athlete's coaches' dashboards."""
     event = {"type": event_type, "session_id": str(session_id), "server_time": now_iso(), **payload}
-    _send(session_group(session_id), {"type": RELAY, "event": event})
-    _send(athlete_group(athlete_id), {"type": RELAY, "event": event, "athlete_id": athlete_id})
+    message = _relay(event)
+    _send(session_group(session_id), message)
+    _send(athlete_group(athlete_id), {**message, "athlete_id": athlete_id})
     return event
+
+
+def _relay(event: dict) -> dict:
+    # Encoded once here rather than once per socket: one set fans out to hundreds of sockets.
+    return {"type": RELAY, "event_type": event["type"], "text": json.dumps(event)}
 
 
 def publish_to_user(user_id: int, event_type: str, **payload: Any) -> dict:
     """An event for every socket the user holds on ws/me/ (not tied to a session)."""
     event = {"type": event_type, "server_time": now_iso(), **payload}
-    _send(user_group(user_id), {"type": RELAY, "event": event})
+    _send(user_group(user_id), _relay(event))
     return event
 
 
