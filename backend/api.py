@@ -14,6 +14,7 @@ from backend.accounts.router import router as auth_router
 from backend.coaching.router import router as coaching_router
 from backend.core.errors import ApiError, InvalidInput, field_path
 from backend.core.health import check_backends
+from backend.core.renderers import ApiRenderer
 from backend.core.schemas import ErrorOut, HealthOut
 from backend.training.routers.coaching import router as coach_views_router
 from backend.training.routers.exercises import router as exercises_router
@@ -33,6 +34,7 @@ api = NinjaAPI(
         "`{count, next, previous, results}`; errors are JSON with a `detail` message."
     ),
     auth=TokenAuth(),
+    renderer=ApiRenderer(),
     urls_namespace="api",
     docs=Swagger(settings={"persistAuthorization": True}),
     docs_url="/docs/",
