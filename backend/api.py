@@ -14,6 +14,7 @@ from backend.accounts.router import router as auth_router
 from backend.coaching.router import router as coaching_router
 from backend.core.errors import ApiError, InvalidInput, field_path
 from backend.core.health import check_backends
+from backend.core.parser import ObjectBodyParser
 from backend.core.renderers import ApiRenderer
 from backend.core.schemas import ErrorOut, HealthOut
 from backend.training.routers.coaching import router as coach_views_router
@@ -35,6 +36,7 @@ api = NinjaAPI(
     ),
     auth=TokenAuth(),
     renderer=ApiRenderer(),
+    parser=ObjectBodyParser(),
     urls_namespace="api",
     docs=Swagger(settings={"persistAuthorization": True}),
     docs_url="/docs/",

@@ -119,7 +119,7 @@ export function ProgressPage({ exercise }: { exercise: string }) {
         <div class="card">
           <div class="spread" style="margin-bottom:8px">
             <h3>{name} over time</h3>
-            {last && <span class="badge accent mono">{last[metric] ?? "—"}{unit}</span>}
+            {last && <span class="badge accent mono">{last[metric] == null ? "—" : Math.round((last[metric] as number) * 10) / 10}{unit}</span>}
           </div>
           {progress.loading && !progress.data ? (
             <Loading rows={1} />
@@ -139,7 +139,7 @@ export function ProgressPage({ exercise }: { exercise: string }) {
               ["Best set volume", pr?.best_set_volume, " kg"],
             ] as const).map(([title, rec, u]) => (
               <div key={title} class="card stat">
-                <div class="value">{rec ? `${rec.value}${u}` : "—"}</div>
+                <div class="value">{rec ? `${Math.round(rec.value * 10) / 10}${u}` : "—"}</div>
                 <div class="label">{title}</div>
                 {rec && <div class="small faint">{shortDate(rec.date)}</div>}
               </div>

@@ -221,7 +221,7 @@ function RunSession({ id, initial, local }: { id: string; initial?: SessionDetai
             break;
           case "record.new":
             if (event.old != null) {
-              setPr({ exercise: event.exercise?.name ?? "", text: `${RECORD_NAMES[event.record] ?? "Record"}: ${event.new}${event.record === "most_reps" ? " reps" : " kg"}`, key: Date.now() });
+              setPr({ exercise: event.exercise?.name ?? "", text: `${RECORD_NAMES[event.record] ?? "Record"}: ${Math.round(event.new * 10) / 10}${event.record === "most_reps" ? " reps" : " kg"}`, key: Date.now() });
             }
             break;
         }

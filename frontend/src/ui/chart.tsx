@@ -23,7 +23,12 @@ export function LineChart({ points, unit, color = "#ff5a1f", height = 220 }: { p
           x: {
             time: true,
             // a day or two of data still gets a readable week-wide axis
-            range: (_u, min, max) => (max - min < 6 * 86400 ? [min - 3 * 86400, max + 3 * 86400] : [min - 86400, max + 86400]),
+            // (from the data itself: uPlot widens a single point's range to years before asking)
+            range: () => {
+              const min = xs[0] ?? 0;
+              const max = xs[xs.length - 1] ?? 0;
+              return max - min < 6 * 86400 ? [min - 3 * 86400, max + 3 * 86400] : [min - 86400, max + 86400];
+            },
           },
           y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] },
         },
