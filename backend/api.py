@@ -17,6 +17,7 @@ from backend.core.health import check_backends
 from backend.core.parser import ObjectBodyParser
 from backend.core.renderers import ApiRenderer
 from backend.core.schemas import ErrorOut, HealthOut
+from backend.portability.router import router as portability_router
 from backend.training.routers.coaching import router as coach_views_router
 from backend.training.routers.exercises import router as exercises_router
 from backend.training.routers.logs import router as logs_router
@@ -51,6 +52,7 @@ api.add_router("/exercises/", exercises_router)
 api.add_router("/workout-sessions/", sessions_router)
 api.add_router("/exercise-logs/", logs_router)
 api.add_router("/workouts/", workouts_router)
+api.add_router("/", portability_router)  # /import/<source>/ and /export/
 
 
 @api.get("/health/", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["health"])

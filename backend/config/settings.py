@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "backend.coaching",
     "backend.training",
     "backend.live",
+    "backend.portability",
     "backend.web",
 ]
 

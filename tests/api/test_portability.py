@@ -1,0 +1,633 @@
+"""Data portability: importing Strong and Hevy CSV exports.
+
+The sample files in tests/fixtures/portability/ were written for this project in the layouts
+those apps export: several workouts over weeks, warm-ups, drop sets, rest-timer rows, empty sets,
+kg and lbs, quoted notes with commas, quotes and line breaks, unicode names, a byte-order mark,
+CRLF line ends; and malformed ones.
+"""
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from backend.portability.services import csvfile, importer
+from backend.portability.services.strong import StrongFormat, format_duration, parse_duration
+from backend.training.documents import Exercise, ExerciseLog, PersonalRecord, Workout, WorkoutSession
+from backend.training.services.library import seed_exercises
+from tests.conftest import register
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "portability"
+STRONG = "/api/import/strong/"
+HEVY = "/api/import/hevy/"
+SESSIONS = "/api/workout-sessions/"
+LBS = 0.45359237
+MILE = 1609.344
+
+CURRENT_HEADER = "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE"
+LEGACY_HEADER = (
+    "Date;Workout Name;Exercise Name;Set Order;Weight;Weight Unit;Reps;RPE;Distance;Distance Unit;Seconds;Notes;Workout Notes"
+)
+HEVY_HEADER = (
+    "title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,set_index,set_type,"
+    "weight_kg,reps,distance_km,duration_seconds,rpe"
+)
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+def sample(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def upload(client, url: str, content: bytes | str, name: str = "export.csv", **fields):
+    """A multipart POST with the file in `file`, as the PWA's FormData sends it."""
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    file = SimpleUploadedFile(name, content, content_type="text/csv")
+    return client.client.post(url, {"file": file, **fields}, **client._headers(None))
+
+
+def imported(client, url: str, content: bytes | str, **fields) -> dict:
+    response = upload(client, url, content, **fields)
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+@pytest.fixture
+def library():
+    seed_exercises()
+
+
+def sessions_of(client) -> list[dict]:
+    """The user's sessions oldest first, each with its sets (session detail)."""
+    listed = client.get(SESSIONS, {"page_size": 100}).json()["results"]
+    details = [client.get(f"{SESSIONS}{s['id']}/").json() for s in listed]
+    return sorted(details, key=lambda s: s["session_date"])
+
+
+def at(value: str | None) -> str | None:
+    """A time as the API gives it, without its zone designator (times are UTC either way)."""
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=None).isoformat()
+
+
+def sets_of(session: dict) -> list[tuple]:
+    return [
+        (log["exercise"]["name"], log["set_number"], log["set_type"], log["weight"], log["reps"]) for log in session["logs"]
+    ]
+
+
+def counts(user_id: int) -> dict[str, int]:
+    return {
+        "exercises": Exercise.objects(created_by_user_id=user_id).count(),
+        "workouts": Workout.objects(created_by_user_id=user_id).count(),
+        "sessions": WorkoutSession.objects(user_id=user_id).count(),
+        "logs": ExerciseLog.objects(user_id=user_id).count(),
+    }
+
+
+NOTHING = {"exercises": 0, "workouts": 0, "sessions": 0, "logs": 0}
+
+
+# --- Strong: the current layout ----------------------------------------------------------------------
+
+def test_a_strong_export_becomes_completed_sessions_with_their_sets(user_client, library):
+    summary = imported(user_client, STRONG, sample("strong_current.csv"))
+    assert summary == {
+        "sessions": 5, "sets": 36, "exercises_created": 1, "workouts_created": 3, "skipped_rows": 4, "already_imported": 0,
+    }
+    sessions = sessions_of(user_client)
+    assert [(s["workout"]["name"], at(s["session_date"])) for s in sessions] == [
+        ("Push Day", "2025-09-01T07:30:12"),
+        ("Pull Day", "2025-09-03T18:05:44"),
+        ("Push Day", "2025-09-08T07:28:03"),
+        ("Leg Day 🦵", "2025-09-10T06:45:00"),
+        ("Pull Day", "2025-09-15T19:00:00"),
+    ]
+    push = sessions[0]
+    assert push["status"] == "completed"
+    assert (at(push["start_time"]), at(push["end_time"]), push["actual_duration_minutes"]) == (
+        "2025-09-01T07:30:12", "2025-09-01T08:35:12", 65,
+    )
+    assert push["notes"] == 'Felt strong, slept 8h — "easy" day'
+    # the rest timer row is not a set; W is a warm-up, D a drop set; names found by alias
+    assert sets_of(push) == [
+        ("Barbell Bench Press", 1, "warmup", 40.0, 10),
+        ("Barbell Bench Press", 2, "warmup", 60.0, 5),
+        ("Barbell Bench Press", 3, "normal", 80.0, 8),
+        ("Barbell Bench Press", 4, "normal", 80.0, 8),
+        ("Barbell Bench Press", 5, "normal", 80.0, 7),
+        ("Barbell Bench Press", 6, "dropset", 60.0, 10),
+        ("Overhead Press", 1, "normal", 50.0, 6),
+        ("Overhead Press", 2, "normal", 50.0, 6),
+        ("Overhead Press", 3, "normal", 47.5, 8),
+        ("Développé couché haltères", 1, "normal", 26.0, 12),
+        ("Développé couché haltères", 2, "normal", 26.0, 11),
+    ]
+    bench = push["logs"][2]
+    assert (bench["notes"], bench["rpe"], bench["distance"], bench["duration_seconds"]) == (
+        "Paused reps, 1s on chest", 8.0, None, None,
+    )
+    assert [log["rpe"] for log in push["logs"][3:5]] == [8.5, 9.0]
+    assert push["logs"][9]["notes"] == "Prise neutre\ncoudes serrés"
+    # sets are spread over the session, in file order
+    times = [datetime.fromisoformat(at(log["completed_at"])) for log in sorted(push["logs"], key=lambda l: l["completed_at"])]
+    assert times[0] > datetime(2025, 9, 1, 7, 30, 12) and times[-1] == datetime(2025, 9, 1, 8, 35, 12)
+    # volume without warm-ups: bench 2440, overhead press 980, dumbbell press 598
+    assert push["total_volume"] == 4018.0
+
+    pull = sessions[1]
+    assert pull["notes"] is None and pull["actual_duration_minutes"] == 45
+    assert [s[0] for s in sets_of(pull)] == ["Deadlift"] * 4 + ["Lat Pulldown"] * 3 + ["Face Pull"] * 2  # the empty 4th set skipped
+    legs = sessions[3]
+    running = next(log for log in legs["logs"] if log["exercise"]["name"] == "Running")
+    assert (running["distance"], running["duration_seconds"], running["weight"], running["reps"]) == (3200.0, 1080, None, None)
+    assert [log["duration_seconds"] for log in legs["logs"] if log["exercise"]["name"] == "Plank"] == [60, 45]
+    assert legs["logs"][1]["notes"] == 'Belt on, "hook grip"'
+    assert sessions[2]["notes"] == "New belt.\nShoulder a bit stiff, warmed up longer"
+
+
+def test_imported_workouts_are_private_and_unknown_exercises_become_custom(user_client, library):
+    imported(user_client, STRONG, sample("strong_current.csv"))
+    user_id = user_client.user["id"]
+    workouts = {w.name: w for w in Workout.objects(created_by_user_id=user_id)}
+    assert set(workouts) == {"Push Day", "Pull Day", "Leg Day 🦵"}
+    assert all(not w.is_public and not w.is_template for w in workouts.values())
+    push = user_client.get(f"/api/workouts/{workouts['Push Day'].id}/").json()
+    assert [(e["order"], e["exercise"]["name"], e["target_sets"]) for e in push["exercises"]] == [
+        (1, "Barbell Bench Press", 4), (2, "Overhead Press", 3), (3, "Développé couché haltères", 2),
+    ]
+    custom = list(Exercise.objects(is_custom=True))
+    assert [(e.name, e.category, e.created_by_user_id, e.is_public) for e in custom] == [
+        ("Développé couché haltères", "strength", user_id, False)
+    ]
+    # both Push Day sessions follow the one workout
+    push_sessions = WorkoutSession.objects(user_id=user_id, workout=workouts["Push Day"].id).count()
+    assert push_sessions == 2
+
+
+def test_personal_records_are_counted_from_the_imported_sets(user_client, library):
+    imported(user_client, STRONG, sample("strong_current.csv"))
+    found = {r["exercise"]["name"]: r for r in user_client.get("/api/exercise-logs/personal_records/").json()}
+    assert found["Barbell Bench Press"]["heaviest_weight"]["value"] == 82.5
+    assert found["Barbell Bench Press"]["most_reps"]["value"] == 10  # the drop set; warm-ups never count
+    assert found["Deadlift"]["heaviest_weight"]["value"] == 150.0
+    assert found["Back Squat"]["best_set_volume"]["value"] == 600.0
+    assert PersonalRecord.objects(user_id=user_client.user["id"]).count() == len(found)
+
+
+@pytest.mark.parametrize(
+    "text, minutes",
+    [("1h 5m", 65), ("45m", 45), ("1h", 60), ("2h 0m", 120), ("1h 5m 30s", 65.5), ("50s", 50 / 60), ("1:05:00", 65),
+     ("", 0), ("0m", 0)],
+)
+def test_strong_durations(text, minutes):
+    assert parse_duration(text).total_seconds() == minutes * 60
+
+
+@pytest.mark.parametrize("text", ["forever", "1 hour", "5", "h", "-5m"])
+def test_durations_that_are_not(text):
+    assert parse_duration(text) is None
+
+
+@pytest.mark.parametrize("seconds, text", [(3900, "1h 5m"), (2700, "45m"), (3600, "1h"), (50, "50s"), (0, "0s")])
+def test_durations_are_written_as_strong_writes_them(seconds, text):
+    assert format_duration(seconds) == text
+    assert parse_duration(text).total_seconds() == seconds
+
+
+# --- Strong: the older layout -------------------------------------------------------------------------
+
+def test_the_older_semicolon_layout_with_units_per_row(user_client, library):
+    summary = imported(user_client, STRONG, sample("strong_legacy.csv"))
+    assert summary == {
+        "sessions": 2, "sets": 12, "exercises_created": 1, "workouts_created": 2, "skipped_rows": 1, "already_imported": 0,
+    }
+    leg, upper = sessions_of(user_client)
+    assert (leg["workout"]["name"], at(leg["start_time"]), at(leg["end_time"]), leg["actual_duration_minutes"]) == (
+        "Leg", "2019-01-11T12:31:54", "2019-01-11T13:33:54", 62,
+    )
+    assert leg["notes"] == "Knees felt good"
+    squat = [log for log in leg["logs"] if log["exercise"]["name"] == "Back Squat"]
+    assert [log["weight"] for log in squat] == [
+        pytest.approx(95 * LBS, abs=1e-3), pytest.approx(225 * LBS, abs=1e-3), pytest.approx(225 * LBS, abs=1e-3),
+        pytest.approx(235 * LBS, abs=1e-3),
+    ]
+    assert squat[0]["set_type"] == "warmup" and squat[1]["rpe"] == 8.0 and squat[3]["notes"] == "Grind; but clean"
+    assert [log["weight"] for log in leg["logs"] if log["exercise"]["name"] == "Leg Press"] == [140.0, 140.0]  # kg rows stay kg
+    cycling = next(log for log in leg["logs"] if log["exercise"]["name"] == "Cycling")
+    assert cycling["distance"] == pytest.approx(5 * MILE) and cycling["duration_seconds"] == 1200
+    assert upper["actual_duration_minutes"] == 58 and upper["notes"] is None
+    assert [(log["set_type"], log["weight"]) for log in upper["logs"] if log["exercise"]["name"] == "Barbell Bench Press"] == [
+        ("normal", pytest.approx(185 * LBS, abs=1e-3)), ("normal", pytest.approx(185 * LBS, abs=1e-3)),
+        ("dropset", pytest.approx(135 * LBS, abs=1e-3)),
+    ]
+    fly = next(log for log in upper["logs"] if log["exercise"]["name"] == "Écarté à la poulie")
+    assert fly["weight"] == 12.5  # a decimal comma
+    treadmill = next(log for log in upper["logs"] if log["exercise"]["name"] == "Treadmill Running")
+    assert treadmill["distance"] == 1500.0
+
+
+def test_the_older_layout_without_a_duration_column(user_client):
+    content = LEGACY_HEADER + "\n" + '2018-06-02 09:15:00;"Morning";"Pull Up";1;0;kg;8;;;;0;"";"Before work"\n'
+    assert imported(user_client, STRONG, content)["sets"] == 1
+    (session,) = sessions_of(user_client)
+    assert at(session["start_time"]) == at(session["end_time"]) == "2018-06-02T09:15:00"
+    assert session["actual_duration_minutes"] == 0 and session["notes"] == "Before work"
+    assert session["logs"][0]["reps"] == 8 and session["logs"][0]["weight"] is None
+
+
+@pytest.mark.parametrize(
+    "header, fields, expected",
+    [
+        (CURRENT_HEADER, {}, 100.0),
+        (CURRENT_HEADER, {"units": "imperial"}, round(100 * LBS, 3)),
+        (CURRENT_HEADER.replace("Weight", "Weight (lbs)"), {}, round(100 * LBS, 3)),
+        (CURRENT_HEADER.replace("Weight", "Weight (kg)"), {"units": "imperial"}, 100.0),  # the file says kg
+    ],
+)
+def test_weights_are_kg_unless_the_file_or_the_user_says_lbs(user_client, header, fields, expected):
+    row = "2025-09-20 10:00:00,Arms,30m,Barbell Curl,1,100,5,0,0,,,"
+    imported(user_client, STRONG, f"{header}\n{row}\n", **fields)
+    assert ExerciseLog.objects.get().weight == expected
+
+
+def test_distances_are_km_unless_imperial(user_client):
+    rows = "2025-09-20 10:00:00,Cardio,30m,Rowing,1,0,0,2,600,,,\n"
+    imported(user_client, STRONG, f"{CURRENT_HEADER}\n{rows}", units="imperial")
+    assert ExerciseLog.objects.get().distance == pytest.approx(2 * MILE)
+
+
+@pytest.mark.parametrize("weight, expected", [("62,5", 62.5), ("62,25", 62.25), ("1,000", None)])
+def test_decimal_commas_but_not_thousands_separators(user_client, weight, expected):
+    content = f'{LEGACY_HEADER}\n2025-09-20 10:00:00;Arms;Curl;1;{weight};kg;5;;;;0;"";""\n'
+    response = upload(user_client, STRONG, content)
+    if expected is None:
+        assert response.status_code == 400 and response.json()["errors"]["line 2"] == ["Weight: '1,000' is not a number."]
+    else:
+        assert response.status_code == 201 and ExerciseLog.objects.get().weight == expected
+
+
+def test_set_order_failure_and_twelve_hour_times(user_client):
+    content = f"{CURRENT_HEADER}\n2025-09-20 6:05:00\u202fPM,Arms,30m,Barbell Curl,F,30,12,0,0,,,\n"
+    imported(user_client, STRONG, content)
+    log = ExerciseLog.objects.get()
+    assert log.set_type == "failure" and log.completed_at == datetime(2025, 9, 20, 18, 35)
+
+
+# --- exercise names -----------------------------------------------------------------------------------
+
+def test_names_match_the_library_without_case_and_by_alias(user_client, library):
+    rows = [
+        "2025-09-20 10:00:00,Mixed,30m,BENCH PRESS (BARBELL),1,60,5,0,0,,,",
+        "2025-09-20 10:00:00,Mixed,30m,barbell  bench press,2,60,5,0,0,,,",
+        "2025-09-20 10:00:00,Mixed,30m,Lat Pull Down,1,50,10,0,0,,,",
+    ]
+    summary = imported(user_client, STRONG, "\n".join([CURRENT_HEADER, *rows]))
+    assert summary["exercises_created"] == 0
+    (session,) = sessions_of(user_client)
+    assert [s[0] for s in sets_of(session)] == ["Barbell Bench Press", "Barbell Bench Press", "Lat Pulldown"]
+
+
+def test_unknown_names_become_one_custom_exercise_each_whatever_their_case(user_client, other_client):
+    theirs = other_client.post("/api/exercises/", {"name": "Zercher Squat", "category": "strength", "is_public": True})
+    assert theirs.status_code == 201
+    mine = user_client.post("/api/exercises/", {"name": "Développé Couché Haltères", "category": "strength"}).json()
+    rows = [
+        "2025-09-20 10:00:00,Mixed,30m,zercher squat,1,100,5,0,0,,,",
+        "2025-09-20 10:00:00,Mixed,30m,Zercher Squat,2,100,5,0,0,,,",
+        "2025-09-20 10:00:00,Mixed,30m,développé couché haltères,1,20,10,0,0,,,",
+        "2025-09-20 10:00:00,Mixed,30m,Sled Push,1,0,0,0.05,40,,,",
+    ]
+    summary = imported(user_client, STRONG, "\n".join([CURRENT_HEADER, *rows]))
+    assert summary["exercises_created"] == 2
+    created = {e.name: e for e in Exercise.objects(created_by_user_id=user_client.user["id"]).order_by("name")}
+    assert set(created) == {"Développé Couché Haltères", "zercher squat", "Sled Push"}
+    assert created["Sled Push"].category == "cardio" and created["zercher squat"].category == "strength"
+    assert not created["zercher squat"].is_public  # another user's public exercise is not borrowed
+    (session,) = sessions_of(user_client)
+    assert session["logs"][2]["exercise"]["id"] == mine["id"]
+
+
+# --- Hevy -----------------------------------------------------------------------------------------------
+
+def test_a_hevy_export_in_kg(user_client, library):
+    summary = imported(user_client, HEVY, sample("hevy_kg.csv"))
+    assert summary == {
+        "sessions": 3, "sets": 17, "exercises_created": 1, "workouts_created": 2, "skipped_rows": 1, "already_imported": 0,
+    }
+    upper, lower, upper_again = sessions_of(user_client)
+    assert (upper["workout"]["name"], at(upper["start_time"]), at(upper["end_time"]), upper["actual_duration_minutes"]) == (
+        "Upper A", "2025-12-22T08:00:00", "2025-12-22T09:12:00", 72,
+    )
+    assert upper["notes"] == "Back after the holidays, kept it light"
+    assert [(name, number, kind) for name, number, kind, _, _ in sets_of(upper)] == [
+        ("Barbell Bench Press", 1, "warmup"),
+        ("Barbell Bench Press", 2, "normal"),
+        ("Barbell Bench Press", 3, "normal"),
+        ("Barbell Bench Press", 4, "dropset"),
+        ("Seated Cable Row", 1, "normal"),
+        ("Seated Cable Row", 2, "normal"),
+        ("Lateral Raise", 1, "normal"),
+        ("Lateral Raise", 2, "failure"),
+    ]
+    # exercise notes repeat on every row; they are kept once
+    assert [log["notes"] for log in upper["logs"][:4]] == ["Pause on chest, 1 sec", None, None, None]
+    assert upper["logs"][1]["rpe"] == 8.0
+    assert lower["notes"] == "Christmas Eve session.\nGym nearly empty"
+    assert [s[0] for s in sets_of(lower)] == ["Back Squat"] * 3 + ["Romanian Deadlift"] * 2 + ["Жим ногами", "Treadmill Running"]
+    treadmill = lower["logs"][-1]
+    assert (treadmill["distance"], treadmill["duration_seconds"], treadmill["weight"]) == (2500.0, 900, None)
+    assert [log["rpe"] for log in lower["logs"][:3]] == [None, 7.5, 8.0]
+    assert [s[2] for s in sets_of(upper_again)] == ["normal", "dropset"]  # "drop" is a drop set too
+    assert upper_again["workout"]["id"] == upper["workout"]["id"]
+    workout = user_client.get(f"/api/workouts/{upper['workout']['id']}/").json()
+    assert [(e["exercise"]["name"], e["superset_group"]) for e in workout["exercises"]] == [
+        ("Barbell Bench Press", None), ("Seated Cable Row", "0"), ("Lateral Raise", "0"),
+    ]
+
+
+def test_a_hevy_export_in_lbs_and_miles(user_client, library):
+    summary = imported(user_client, HEVY, sample("hevy_lbs.csv"))
+    assert (summary["sessions"], summary["sets"], summary["exercises_created"]) == (1, 5, 0)
+    (session,) = sessions_of(user_client)
+    assert session["notes"] == "Hotel gym, only dumbbells up to 50 lb"
+    assert sets_of(session)[:4] == [
+        ("Dumbbell Bench Press", 1, "warmup", pytest.approx(25 * LBS, abs=1e-3), 10),
+        ("Dumbbell Bench Press", 2, "normal", pytest.approx(50 * LBS, abs=1e-3), 10),
+        ("Dumbbell Bench Press", 3, "normal", pytest.approx(50 * LBS, abs=1e-3), 9),
+        ("Goblet Squat", 1, "normal", pytest.approx(50 * LBS, abs=1e-3), 15),
+    ]
+    running = session["logs"][-1]
+    assert running["exercise"]["name"] == "Running" and running["distance"] == pytest.approx(1.5 * MILE, abs=1e-3)
+
+
+def test_hevy_dates_and_set_types(user_client):
+    rows = [
+        'Easy,"1 Feb 2026, 06:30","1 Feb 2026, 07:00",,Push Up,,,0,warmup,,10,,,',
+        'Easy,"1 Feb 2026, 06:30","1 Feb 2026, 07:00",,Push Up,,,1,normal,,20,,,',
+        'Easy,"1 Feb 2026, 06:30","1 Feb 2026, 07:00",,Push Up,,,2,drop,,12,,,',
+        'Easy,"1 Feb 2026, 06:30","1 Feb 2026, 07:00",,Push Up,,,3,failure,,9,,,',
+    ]
+    imported(user_client, HEVY, "\n".join([HEVY_HEADER, *rows]))
+    (session,) = sessions_of(user_client)
+    assert at(session["start_time"]) == "2026-02-01T06:30:00" and session["actual_duration_minutes"] == 30
+    assert [(s[2], s[4]) for s in sets_of(session)] == [("warmup", 10), ("normal", 20), ("dropset", 12), ("failure", 9)]
+
+
+# --- malformed files ----------------------------------------------------------------------------------
+
+def test_bad_rows_are_named_by_line_and_nothing_is_written(user_client, library):
+    response = upload(user_client, STRONG, sample("strong_malformed.csv"))
+    assert response.status_code == 400
+    body = response.json()
+    errors = body["errors"]
+    # line 3 holds a note with a line break, so the records after it start one line later
+    assert list(errors) == ["line 5", "line 7", "line 8", "line 9", "line 10", "line 12", "line 13"]
+    assert errors["line 5"] == ["Weight: 'heavy' is not a number."]
+    assert "Set Order: 'X' is not a set number" in errors["line 7"][0]
+    assert errors["line 8"] == ["Date: 'yesterday' is not a date and time this importer understands."]
+    assert errors["line 9"] == ["Reps: '-3' is negative.", "RPE: '11' is more than 10."]
+    assert "Duration: 'forever' is not a duration" in errors["line 10"][0]
+    assert errors["line 12"] == ["This row has 6 fields; the header has 12."]
+    assert errors["line 13"] == ["Weight: '1O0' is not a number."]  # a record spanning lines 13-14
+    assert body["detail"].startswith("Nothing was imported: 7 lines of the file have errors; the first is line 5: ")
+    assert counts(user_client.user["id"]) == NOTHING
+
+
+def test_bad_hevy_rows_are_named_by_line(user_client):
+    response = upload(user_client, HEVY, sample("hevy_malformed.csv"))
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert list(errors) == ["line 3", "line 4", "line 5", "line 6"]
+    assert errors["line 3"] == ["set_type: 'superset' is not normal, warmup, dropset or failure."]
+    assert "start_time: '2025-13-45 8am' is not a date" in errors["line 4"][0]
+    assert errors["line 5"] == ["end_time: '3 Nov 2025, 17:00' is before start_time '3 Nov 2025, 18:00'."]
+    assert errors["line 6"] == ["weight_kg: 'abc' is not a number."]
+    assert counts(user_client.user["id"]) == NOTHING
+
+
+def test_only_the_first_hundred_bad_lines_are_listed(user_client):
+    rows = [f"2025-09-20 10:00:00,Arms,30m,Curl,{n},heavy,5,0,0,,," for n in range(1, 151)]
+    response = upload(user_client, STRONG, "\n".join([CURRENT_HEADER, *rows]))
+    body = response.json()
+    assert response.status_code == 400 and len(body["errors"]) == 100
+    assert "150 lines of the file have errors (the first 100 are listed)" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    "url, content, message",
+    [
+        (STRONG, sample("hevy_kg.csv"), "This is not a Strong CSV export"),
+        (HEVY, sample("strong_current.csv"), "This is not a Hevy CSV export"),
+        (STRONG, "name,weight\nbench,100\n", "This is not a Strong CSV export"),
+    ],
+)
+def test_another_apps_file_is_refused_by_its_header(user_client, url, content, message):
+    response = upload(user_client, url, content)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["detail"].startswith(message) and "line 1" in body["errors"]
+
+
+@pytest.mark.parametrize(
+    "content, path, message",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)), "file", "not UTF-8 text"),
+        ("Date,Workout Name\n".encode("utf-16"), "file", "not UTF-8 text"),
+        (b"", "file", "The file is empty"),
+        (b"\n\n", "file", "The file is empty"),
+        (
+            f'{CURRENT_HEADER}\n2025-09-20 10:00:00,Arms,30m,Curl,1,30,5,0,0,"never closed,,\n'.encode(),
+            "line 2",
+            "cannot be read as CSV",
+        ),
+    ],
+)
+def test_files_that_are_not_csv_text(user_client, content, path, message):
+    response = upload(user_client, STRONG, content, name="photo.png")
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert message in body["errors"][path][0]
+    assert counts(user_client.user["id"]) == NOTHING
+
+
+def test_the_file_field_is_required(user_client):
+    response = user_client.client.post(STRONG, {}, **user_client._headers(None))
+    assert response.status_code == 400
+    assert "file" in response.json()["errors"]
+
+
+def test_an_empty_export_imports_nothing(user_client):
+    summary = imported(user_client, STRONG, CURRENT_HEADER + "\n")
+    assert summary == {
+        "sessions": 0, "sets": 0, "exercises_created": 0, "workouts_created": 0, "skipped_rows": 0, "already_imported": 0,
+    }
+
+
+# --- idempotency and isolation ------------------------------------------------------------------------
+
+def test_importing_the_same_file_again_creates_nothing(user_client, library):
+    imported(user_client, STRONG, sample("strong_current.csv"))
+    before = counts(user_client.user["id"])
+    again = imported(user_client, STRONG, sample("strong_current.csv"))
+    assert again == {
+        "sessions": 0, "sets": 0, "exercises_created": 0, "workouts_created": 0, "skipped_rows": 4, "already_imported": 36,
+    }
+    assert counts(user_client.user["id"]) == before
+    hevy = imported(user_client, HEVY, sample("hevy_kg.csv"))
+    assert imported(user_client, HEVY, sample("hevy_kg.csv"))["sets"] == 0 and hevy["sets"] == 17
+
+
+def test_a_later_longer_export_adds_only_what_is_new(user_client, library):
+    lines = sample("strong_current.csv").decode("utf-8-sig").splitlines(keepends=True)
+    first_two_workouts = "".join(lines[:25])  # up to the end of the Pull Day of 3 September
+    first = imported(user_client, STRONG, first_two_workouts)
+    assert (first["sessions"], first["sets"]) == (2, 20)
+    rest = imported(user_client, STRONG, sample("strong_current.csv"))
+    assert (rest["sessions"], rest["sets"], rest["already_imported"], rest["workouts_created"]) == (3, 16, 20, 1)
+    assert counts(user_client.user["id"])["sessions"] == 5
+
+
+def test_the_same_export_in_both_strong_layouts_is_one_history(user_client):
+    current = f"{CURRENT_HEADER}\n2019-01-11 12:31:54,Leg,1h 2m,Leg Press (Machine),1,140,12,0,0,,,\n"
+    legacy = f'{LEGACY_HEADER};Workout Duration\n2019-01-11 12:31:54;"Leg";"Leg Press (Machine)";1;140;kg;12;;;;0;"";"";1h 2m\n'
+    assert imported(user_client, STRONG, current)["sets"] == 1
+    assert imported(user_client, STRONG, legacy)["already_imported"] == 1
+    assert counts(user_client.user["id"])["logs"] == 1
+
+
+def test_other_users_are_unaffected(user_client, other_client, library):
+    imported(other_client, STRONG, sample("strong_legacy.csv"))
+    theirs = counts(other_client.user["id"])
+    summary = imported(user_client, STRONG, sample("strong_current.csv"))
+    assert summary["sessions"] == 5
+    assert counts(other_client.user["id"]) == theirs
+    # the same file imported by someone else is their own history, not a repeat of mine
+    again = imported(other_client, STRONG, sample("strong_current.csv"))
+    assert (again["sessions"], again["sets"], again["exercises_created"]) == (5, 36, 1)
+    assert Exercise.objects(name="Développé couché haltères").count() == 2
+    assert len(user_client.get(SESSIONS).json()["results"]) == 5
+    mine = {log.client_id for log in ExerciseLog.objects(user_id=user_client.user["id"])}
+    assert not mine & {log.client_id for log in ExerciseLog.objects(user_id=other_client.user["id"])}
+
+
+# --- limits, failures, auth -------------------------------------------------------------------------------
+
+def test_more_rows_than_the_limit_are_refused(user_client, monkeypatch):
+    monkeypatch.setattr(csvfile, "MAX_ROWS", 10)
+    rows = [f"2025-09-20 10:00:00,Arms,30m,Curl,{n},30,5,0,0,,," for n in range(1, 12)]
+    response = upload(user_client, STRONG, "\n".join([CURRENT_HEADER, *rows]))
+    assert response.status_code == 400
+    assert "more than 10 rows" in response.json()["detail"]
+    assert counts(user_client.user["id"]) == NOTHING
+    assert imported(user_client, STRONG, "\n".join([CURRENT_HEADER, *rows[:10]]))["sets"] == 10
+
+
+def test_files_over_the_size_limit_get_413(user_client, settings):
+    settings.MAX_UPLOAD_BYTES = 2000
+    content = "\n".join([CURRENT_HEADER] + [f"2025-09-20 10:00:00,Arms,30m,Curl,{n},30,5,0,0,,," for n in range(1, 60)])
+    response = upload(user_client, STRONG, content)
+    assert response.status_code == 413
+    assert "2000 bytes" in response.json()["detail"]
+    assert counts(user_client.user["id"]) == NOTHING
+
+
+def test_the_service_checks_the_size_itself(user_client, settings):
+    """Behind a proxy that streams without a Content-Length, the middleware cannot see the size."""
+    settings.MAX_UPLOAD_BYTES = 100
+    file = SimpleUploadedFile("big.csv", (CURRENT_HEADER + "\n" + "x" * 200).encode())
+    with pytest.raises(csvfile.TooLarge) as raised:
+        importer.import_csv(user_client.user["id"], file, StrongFormat())
+    assert raised.value.status_code == 413 and "100 bytes" in raised.value.detail
+
+
+def test_a_write_that_fails_midway_is_taken_back(user_client, library, monkeypatch):
+    imported(user_client, STRONG, sample("strong_legacy.csv"))
+    before = counts(user_client.user["id"])
+    records_before = PersonalRecord.objects(user_id=user_client.user["id"]).count()
+    monkeypatch.setattr(importer, "WRITE_BATCH", 10)
+    collection_type = type(ExerciseLog._get_collection())
+    real_insert = collection_type.insert_many
+    calls = []
+
+    def insert_many(collection, documents, *args, **kwargs):
+        if collection.name == "exercise_logs":
+            calls.append(len(documents))
+            if len(calls) == 2:
+                raise RuntimeError("disk full")
+        return real_insert(collection, documents, *args, **kwargs)
+
+    monkeypatch.setattr(collection_type, "insert_many", insert_many)
+    with pytest.raises(RuntimeError):
+        importer.import_csv(user_client.user["id"], SimpleUploadedFile("s.csv", sample("strong_current.csv")), StrongFormat())
+    assert calls[0] == 10  # the first batch went in, then came out again
+    assert counts(user_client.user["id"]) == before
+    assert PersonalRecord.objects(user_id=user_client.user["id"]).count() == records_before
+
+
+def test_one_import_at_a_time_per_account(user_client, other_client):
+    with importer.import_lock(user_client.user["id"]):
+        response = upload(user_client, STRONG, sample("strong_legacy.csv"))
+        assert response.status_code == 409 and "Another import" in response.json()["detail"]
+        assert upload(other_client, STRONG, sample("strong_legacy.csv")).status_code == 201
+    assert upload(user_client, STRONG, sample("strong_legacy.csv")).status_code == 201
+
+
+@pytest.mark.parametrize("url", [STRONG, HEVY])
+def test_authentication_is_required(anon, url):
+    response = upload(anon, url, sample("strong_legacy.csv"))
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication credentials were not provided or are invalid."}
+
+
+# --- progress on the live feed ------------------------------------------------------------------------------
+
+def test_progress_events_for_big_files(user_client, monkeypatch):
+    published = []
+    monkeypatch.setattr(
+        importer.events, "publish_to_user", lambda user_id, event_type, **payload: published.append((user_id, event_type, payload))
+    )
+    file = SimpleUploadedFile("strong.csv", sample("strong_current.csv"))
+    summary = importer.import_csv(user_client.user["id"], file, StrongFormat(), progress_every=10)
+    user_id = user_client.user["id"]
+    assert {uid for uid, _, _ in published} == {user_id}
+    progress = [(p["phase"], p["rows_done"], p["rows_total"]) for _, kind, p in published if kind == "import.progress"]
+    assert progress == [("reading", 10, None), ("reading", 20, None), ("reading", 30, None), ("reading", 40, None),
+                        ("writing", 36, 36)]
+    reading = [p for _, kind, p in published if kind == "import.progress" and p["phase"] == "reading"]
+    assert all(p["source"] == "strong" and 0 < p["bytes_read"] <= p["bytes_total"] for p in reading)
+    assert published[-1] == (user_id, "import.completed", {"source": "strong", **summary})
+
+
+def test_small_files_send_only_the_completion(user_client, monkeypatch):
+    published = []
+    monkeypatch.setattr(importer.events, "publish_to_user", lambda user_id, kind, **payload: published.append(kind))
+    imported(user_client, STRONG, sample("strong_current.csv"))
+    assert published == ["import.completed"]
+    upload(user_client, STRONG, sample("strong_malformed.csv"))
+    assert published[-1] == "import.failed"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_progress_reaches_the_users_websocket(monkeypatch):
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from backend.config.asgi import application
+    from tests.live.test_websockets import next_event
+
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 10)
+    client, user = await sync_to_async(register)()
+    socket = WebsocketCommunicator(application, f"/ws/me/?token={client.token}")
+    connected, _ = await socket.connect(timeout=5)
+    assert connected
+    await next_event(socket, "me.snapshot")
+    response = await sync_to_async(upload)(client, STRONG, sample("strong_current.csv"))
+    assert response.status_code == 201
+    first = await next_event(socket, "import.progress")
+    assert (first["source"], first["phase"], first["rows_done"]) == ("strong", "reading", 10)
+    done = await next_event(socket, "import.completed")
+    assert (done["sessions"], done["sets"]) == (5, 36)
+    await socket.disconnect()
