@@ -64,13 +64,13 @@ def test_logging_a_set_returns_every_field(user_client, session, bench):
         1, "failure", 12, 80.5, 7.5, 2,
     )
     assert body["notes"] == "smooth" and body["duration_seconds"] is None and body["distance"] is None
-    assert before <= datetime.fromisoformat(body["completed_at"]) <= utcnow()
+    assert before <= datetime.fromisoformat(body["completed_at"].replace("Z", "+00:00")).replace(tzinfo=None) <= utcnow()
     assert user_client.get(f"{LOGS}{body['id']}/").json() == body
 
 
 def test_defaults_and_an_explicit_completion_time(user_client, session, bench):
     body = logged(user_client, session["id"], bench["id"], 3, duration_seconds=60, completed_at="2025-01-15T10:30:00+01:00")
-    assert body["set_type"] == "normal" and body["completed_at"] == "2025-01-15T09:30:00"
+    assert body["set_type"] == "normal" and body["completed_at"] == "2025-01-15T09:30:00Z"
 
 
 @pytest.mark.parametrize(
@@ -226,7 +226,7 @@ def test_list_is_slim_newest_first_and_only_yours(user_client, other_client, ses
         "duration_seconds": None,
         "distance": None,
         "rpe": None,
-        "completed_at": "2025-01-01T10:00:00",
+        "completed_at": "2025-01-01T10:00:00Z",
     }
 
 
@@ -311,7 +311,7 @@ def test_put_replaces_the_set(user_client, session, bench):
     body = response.json()
     assert body["exercise"]["name"] == "Back Squat" and (body["set_number"], body["reps"], body["weight"]) == (2, 5, 140)
     assert body["rpe"] is None and body["notes"] is None and body["set_type"] == "normal"
-    assert body["completed_at"] == "2025-01-01T10:00:00"  # PUT without completed_at keeps it
+    assert body["completed_at"] == "2025-01-01T10:00:00Z"  # PUT without completed_at keeps it
     assert volume(user_client, session["id"]) == 700
 
 
@@ -573,18 +573,18 @@ def test_personal_records(user_client, other_client, session, bench):
     assert response.json() == [  # by exercise name
         {
             "exercise": {"id": squat["id"], "name": "Back Squat", "category": "strength"},
-            "heaviest_weight": {"value": 150.0, "date": "2025-01-04T10:00:00", "log_id": d["id"]},
-            "most_reps": {"value": 3, "date": "2025-01-04T10:00:00", "log_id": d["id"]},
-            "best_set_volume": {"value": 450.0, "date": "2025-01-04T10:00:00", "log_id": d["id"]},
-            "best_e1rm": {"value": 165.0, "date": "2025-01-04T10:00:00", "log_id": d["id"]},
+            "heaviest_weight": {"value": 150.0, "date": "2025-01-04T10:00:00Z", "log_id": d["id"]},
+            "most_reps": {"value": 3, "date": "2025-01-04T10:00:00Z", "log_id": d["id"]},
+            "best_set_volume": {"value": 450.0, "date": "2025-01-04T10:00:00Z", "log_id": d["id"]},
+            "best_e1rm": {"value": 165.0, "date": "2025-01-04T10:00:00Z", "log_id": d["id"]},
         },
         {
             "exercise": {"id": bench["id"], "name": "Bench Press", "category": "strength"},
-            "heaviest_weight": {"value": 115.0, "date": "2025-01-03T10:00:00", "log_id": c["id"]},
-            "most_reps": {"value": 12, "date": "2025-01-02T10:00:00", "log_id": b["id"]},
-            "best_set_volume": {"value": 960.0, "date": "2025-01-02T10:00:00", "log_id": b["id"]},
+            "heaviest_weight": {"value": 115.0, "date": "2025-01-03T10:00:00Z", "log_id": c["id"]},
+            "most_reps": {"value": 12, "date": "2025-01-02T10:00:00Z", "log_id": b["id"]},
+            "best_set_volume": {"value": 960.0, "date": "2025-01-02T10:00:00Z", "log_id": b["id"]},
             # Epley: 80 x (1 + 12/30) = 112, 100 x (1 + 5/30) = 116.67; a single is its own max: 115.
-            "best_e1rm": {"value": 116.67, "date": "2025-01-01T10:00:00", "log_id": a["id"]},
+            "best_e1rm": {"value": 116.67, "date": "2025-01-01T10:00:00Z", "log_id": a["id"]},
         },
     ]
     only_bench = user_client.get(RECORDS, {"exercise": bench["id"]}).json()

@@ -74,7 +74,8 @@ def set_times(session_id: str, **minutes_ago: float) -> None:
 
 
 def parse(value: str) -> datetime:
-    return datetime.fromisoformat(value)
+    """An API timestamp (UTC, with a Z) as the naive UTC datetime the documents hold."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
 
 
 def unchanged(before: dict, after: dict) -> bool:
@@ -116,8 +117,8 @@ def test_planning_a_session_returns_every_field(user_client):
 
 def test_a_session_date_may_be_given_and_is_stored_as_utc(user_client):
     body = plan(user_client, session_date="2025-01-15T10:30:00+02:00")
-    assert body["session_date"] == "2025-01-15T08:30:00"
-    assert plan(user_client, session_date="2025-01-15T10:30:00")["session_date"] == "2025-01-15T10:30:00"
+    assert body["session_date"] == "2025-01-15T08:30:00Z"
+    assert plan(user_client, session_date="2025-01-15T10:30:00")["session_date"] == "2025-01-15T10:30:00Z"
 
 
 def test_creating_in_progress_starts_the_session_now(user_client):
@@ -225,9 +226,9 @@ def test_list_is_slim_newest_first_and_only_yours(user_client, other_client):
         "id": str(old.id),
         "workout": {"id": str(workout.id), "name": "Legs"},
         "status": "completed",
-        "session_date": "2025-01-01T09:00:00",
-        "start_time": "2025-01-01T09:00:00",
-        "end_time": "2025-01-01T09:40:00",
+        "session_date": "2025-01-01T09:00:00Z",
+        "start_time": "2025-01-01T09:00:00Z",
+        "end_time": "2025-01-01T09:40:00Z",
         "actual_duration_minutes": 40,
         "total_volume": 1000.0,
         "rating": 3,
@@ -304,7 +305,7 @@ def test_patch_changes_only_what_is_sent(user_client):
     assert response.status_code == 200
     body = response.json()
     assert (body["rating"], body["calories_burned"], body["session_date"], body["notes"]) == (
-        5, 450, "2025-03-01T07:00:00", "before",
+        5, 450, "2025-03-01T07:00:00Z", "before",
     )
     assert body["updated_at"] >= session["updated_at"]
     assert user_client.patch(f"{SESSIONS}{session['id']}/", {"rating": None}).json()["rating"] is None

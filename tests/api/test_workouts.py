@@ -696,7 +696,7 @@ def test_statistics_count_only_the_callers_completed_sessions(user_client, other
     assert response.json() == {
         "workout_id": workout["id"],
         "times_performed": 3,
-        "last_performed": "2025-01-12T18:00:00",
+        "last_performed": "2025-01-12T18:00:00Z",
         "average_duration_minutes": 50.0,
         "average_rating": 4.5,
         "total_volume": 3000.5,

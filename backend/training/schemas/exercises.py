@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from backend.core.types import StrictBool
 from ninja import Schema
 from pydantic import Field, HttpUrl, field_validator
 
@@ -18,7 +19,7 @@ class ExerciseIn(Schema):
     instructions: list[str] = Field(default_factory=list, max_length=30)
     video_url: HttpUrl | None = Field(None, max_length=500)
     image_url: HttpUrl | None = Field(None, max_length=500)
-    is_public: bool = Field(False, description="Custom exercises are private unless this is true.")
+    is_public: StrictBool = Field(False, description="Custom exercises are private unless this is true.")
 
     @field_validator("name")
     @classmethod
@@ -48,7 +49,7 @@ class ExercisePatch(Schema):
     instructions: list[str] = Field(None, max_length=30)
     video_url: HttpUrl | None = Field(None, max_length=500)
     image_url: HttpUrl | None = Field(None, max_length=500)
-    is_public: bool = None
+    is_public: StrictBool = None
 
     _not_blank = field_validator("name")(lambda cls, v: ExerciseIn.not_blank(v))
     _short_steps = field_validator("instructions")(lambda cls, v: ExerciseIn.short_steps(v))

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
+from backend.core.types import IsoDate, IsoDatetime, StrictFloat, StrictInt
 from ninja import Schema
 from pydantic import Field, field_validator
 
@@ -15,16 +16,16 @@ class LogFields(Schema):
 
     workout_session: ObjectIdStr = Field(description="One of your sessions that is not cancelled.")
     exercise: ObjectIdStr = Field(description="An exercise visible to you.")
-    set_number: int = Field(ge=1, le=1000)
+    set_number: StrictInt = Field(ge=1, le=1000)
     set_type: SetType = SetType.normal
-    reps: int | None = Field(None, ge=0, le=10000)
-    weight: float | None = Field(None, ge=0, le=2000, description="Kilograms.")
-    duration_seconds: int | None = Field(None, ge=0, le=86400)
-    distance: float | None = Field(None, ge=0, le=1_000_000, description="Metres.")
-    rpe: float | None = Field(None, ge=1, le=10, multiple_of=0.5, description="Rate of perceived exertion, 1 to 10 in steps of 0.5.")
-    rir: int | None = Field(None, ge=0, le=100, description="Reps in reserve.")
+    reps: StrictInt | None = Field(None, ge=0, le=10000)
+    weight: StrictFloat | None = Field(None, ge=0, le=2000, description="Kilograms.")
+    duration_seconds: StrictInt | None = Field(None, ge=0, le=86400)
+    distance: StrictFloat | None = Field(None, ge=0, le=1_000_000, description="Metres.")
+    rpe: StrictFloat | None = Field(None, ge=1, le=10, multiple_of=0.5, description="Rate of perceived exertion, 1 to 10 in steps of 0.5.")
+    rir: StrictInt | None = Field(None, ge=0, le=100, description="Reps in reserve.")
     notes: str | None = Field(None, max_length=500)
-    completed_at: datetime | None = Field(None, description="When the set was done (default: now).")
+    completed_at: IsoDatetime | None = Field(None, description="When the set was done (default: now).")
 
 
 class LogIn(LogFields):
@@ -40,16 +41,16 @@ class LogPatch(Schema):
 
     workout_session: ObjectIdStr | None = None
     exercise: ObjectIdStr | None = None
-    set_number: int | None = Field(None, ge=1, le=1000)
+    set_number: StrictInt | None = Field(None, ge=1, le=1000)
     set_type: SetType | None = None
-    reps: int | None = Field(None, ge=0, le=10000)
-    weight: float | None = Field(None, ge=0, le=2000)
-    duration_seconds: int | None = Field(None, ge=0, le=86400)
-    distance: float | None = Field(None, ge=0, le=1_000_000)
-    rpe: float | None = Field(None, ge=1, le=10, multiple_of=0.5)
-    rir: int | None = Field(None, ge=0, le=100)
+    reps: StrictInt | None = Field(None, ge=0, le=10000)
+    weight: StrictFloat | None = Field(None, ge=0, le=2000)
+    duration_seconds: StrictInt | None = Field(None, ge=0, le=86400)
+    distance: StrictFloat | None = Field(None, ge=0, le=1_000_000)
+    rpe: StrictFloat | None = Field(None, ge=1, le=10, multiple_of=0.5)
+    rir: StrictInt | None = Field(None, ge=0, le=100)
     notes: str | None = Field(None, max_length=500)
-    completed_at: datetime | None = None
+    completed_at: IsoDatetime | None = None
 
     @field_validator("workout_session", "exercise", "set_number", "set_type", "completed_at")
     @classmethod
@@ -66,8 +67,8 @@ class BulkLogsIn(Schema):
 class LogFilters(Schema):
     session: ObjectIdStr | None = Field(None, description="A workout session id.")
     exercise: ObjectIdStr | None = Field(None, description="An exercise id.")
-    date_from: date | None = Field(None, description="On or after this day (UTC) by completed_at.")
-    date_to: date | None = Field(None, description="On or before this day (UTC) by completed_at.")
+    date_from: IsoDate | None = Field(None, description="On or after this day (UTC) by completed_at.")
+    date_to: IsoDate | None = Field(None, description="On or before this day (UTC) by completed_at.")
 
 
 class ExerciseName(Schema):
@@ -141,8 +142,8 @@ class RecordFilters(Schema):
 
 class ProgressFilters(Schema):
     exercise: ObjectIdStr
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class ProgressOut(Schema):

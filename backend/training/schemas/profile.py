@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from backend.core.types import IsoDate, StrictFloat
 from ninja import Schema
 from pydantic import Field, field_validator
 
@@ -13,9 +14,9 @@ class ProfileIn(Schema):
 
     email: str | None = Field(None, min_length=3, max_length=254)
     bio: str | None = Field(None, max_length=500)
-    height: float | None = Field(None, gt=0, le=300, description="Centimetres.")
-    weight: float | None = Field(None, gt=0, le=1000, description="Kilograms.")
-    date_of_birth: date | None = None
+    height: StrictFloat | None = Field(None, gt=0, le=300, description="Centimetres.")
+    weight: StrictFloat | None = Field(None, gt=0, le=1000, description="Kilograms.")
+    date_of_birth: IsoDate | None = None
     fitness_goal: FitnessGoal | None = None
     experience_level: ExperienceLevel | None = None
     preferred_workout_types: list[str] | None = Field(None, max_length=20)

@@ -2,6 +2,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
+from backend.core.types import IsoDate, IsoDatetime, StrictInt
 from ninja import Schema
 from pydantic import Field
 
@@ -17,7 +18,7 @@ class SessionIn(Schema):
         "planned", description="`in_progress` starts the session now; otherwise use the actions."
     )
     notes: str | None = Field(None, max_length=5000)
-    session_date: datetime | None = Field(None, description="When it is planned for (default: now).")
+    session_date: IsoDatetime | None = Field(None, description="When it is planned for (default: now).")
     client_id: UUID | None = Field(
         None, description="Made by an offline client: sending the same id again returns the session already created."
     )
@@ -28,30 +29,30 @@ class SessionUpdate(Schema):
     accepted here only unchanged (as when a client sends back the session it read)."""
 
     notes: str | None = Field(None, max_length=5000)
-    rating: int | None = Field(None, ge=1, le=5)
-    calories_burned: int | None = Field(None, ge=0, le=20000)
-    session_date: datetime | None = Field(None, description="Omitted or null keeps the current date.")
+    rating: StrictInt | None = Field(None, ge=1, le=5)
+    calories_burned: StrictInt | None = Field(None, ge=0, le=20000)
+    session_date: IsoDatetime | None = Field(None, description="Omitted or null keeps the current date.")
     status: SessionStatus | None = Field(None, description="Read-only; see the start/pause/resume/complete/cancel actions.")
-    start_time: datetime | None = Field(None, description="Read-only.")
-    end_time: datetime | None = Field(None, description="Read-only.")
+    start_time: IsoDatetime | None = Field(None, description="Read-only.")
+    end_time: IsoDatetime | None = Field(None, description="Read-only.")
 
 
 class CompleteIn(Schema):
-    rating: int | None = Field(None, ge=1, le=5)
+    rating: StrictInt | None = Field(None, ge=1, le=5)
     notes: str | None = Field(None, max_length=5000)
-    calories_burned: int | None = Field(None, ge=0, le=20000)
+    calories_burned: StrictInt | None = Field(None, ge=0, le=20000)
 
 
 class SessionFilters(Schema):
     status: SessionStatus | None = None
     workout: ObjectIdStr | None = Field(None, description="A workout id.")
-    date_from: date | None = Field(None, description="On or after this day (UTC) by session_date.")
-    date_to: date | None = Field(None, description="On or before this day (UTC) by session_date.")
+    date_from: IsoDate | None = Field(None, description="On or after this day (UTC) by session_date.")
+    date_to: IsoDate | None = Field(None, description="On or before this day (UTC) by session_date.")
 
 
 class StatisticsFilters(Schema):
-    date_from: date | None = Field(None, description="Completed sessions on or after this day (UTC).")
-    date_to: date | None = Field(None, description="Completed sessions on or before this day (UTC).")
+    date_from: IsoDate | None = Field(None, description="Completed sessions on or after this day (UTC).")
+    date_to: IsoDate | None = Field(None, description="Completed sessions on or before this day (UTC).")
 
 
 class WorkoutRef(Schema):

@@ -7,6 +7,7 @@ fields of the In schemas, so values a client sends for them are ignored.
 from datetime import datetime
 from typing import Annotated
 
+from backend.core.types import StrictBool, StrictFloat, StrictInt
 from ninja import Schema
 from pydantic import Field, StringConstraints, field_validator
 
@@ -36,15 +37,15 @@ class WorkoutExerciseIn(Schema):
     """One exercise of a workout with its targets. Orders are unique within a workout."""
 
     exercise: ObjectIdStr = Field(description="Id of an exercise you can see.")
-    order: int = Field(ge=1, le=1000, description="Position in the workout, from 1.")
-    target_sets: int | None = Field(None, ge=1, le=50)
-    target_reps_min: int | None = Field(None, ge=1, le=1000)
-    target_reps_max: int | None = Field(None, ge=1, le=1000, description="At least target_reps_min.")
-    target_weight: float | None = Field(None, ge=0, le=2000)
-    target_duration_seconds: int | None = Field(
+    order: StrictInt = Field(ge=1, le=1000, description="Position in the workout, from 1.")
+    target_sets: StrictInt | None = Field(None, ge=1, le=50)
+    target_reps_min: StrictInt | None = Field(None, ge=1, le=1000)
+    target_reps_max: StrictInt | None = Field(None, ge=1, le=1000, description="At least target_reps_min.")
+    target_weight: StrictFloat | None = Field(None, ge=0, le=2000)
+    target_duration_seconds: StrictInt | None = Field(
         None, ge=0, le=86400, description="Work per set, for timed exercises."
     )
-    rest_seconds: int = Field(60, ge=0, le=3600, description="Rest after each set.")
+    rest_seconds: StrictInt = Field(60, ge=0, le=3600, description="Rest after each set.")
     superset_group: str | None = Field(
         None, max_length=20, description="Exercises sharing a group are done back to back."
     )
@@ -55,11 +56,11 @@ class AddExerciseIn(WorkoutExerciseIn):
     """The body of add_exercise: without `order` the exercise is appended; with it, it is inserted
     there and the exercises at that order and after move down by one."""
 
-    order: int | None = Field(None, ge=1, le=1000, description="Where to insert; omit to append.")
+    order: StrictInt | None = Field(None, ge=1, le=1000, description="Where to insert; omit to append.")
 
 
 class RemoveExerciseIn(Schema):
-    order: int = Field(ge=1, le=1000, description="The order of the exercise to remove.")
+    order: StrictInt = Field(ge=1, le=1000, description="The order of the exercise to remove.")
 
 
 class WorkoutIn(Schema):
@@ -71,8 +72,8 @@ class WorkoutIn(Schema):
     tags: list[Tag] = Field(
         default_factory=list, max_length=20, description="Stored stripped, lowercase and deduplicated."
     )
-    is_template: bool = False
-    is_public: bool = Field(False, description="Public workouts can be read and cloned by everyone.")
+    is_template: StrictBool = False
+    is_public: StrictBool = Field(False, description="Public workouts can be read and cloned by everyone.")
     exercises: list[WorkoutExerciseIn] = Field(default_factory=list, max_length=100)
 
     _name = field_validator("name")(lambda cls, v: _not_blank(v))
@@ -89,8 +90,8 @@ class WorkoutPatch(Schema):
     description: str | None = Field(None, max_length=5000)
     difficulty_level: Difficulty | None = None
     tags: list[Tag] = Field(None, max_length=20)
-    is_template: bool = None
-    is_public: bool = None
+    is_template: StrictBool = None
+    is_public: StrictBool = None
     exercises: list[WorkoutExerciseIn] = Field(None, max_length=100)
 
     _name = field_validator("name")(lambda cls, v: _not_blank(v))
