@@ -1,4 +1,5 @@
-"""Data portability: importing Strong and Hevy CSV exports.
+"""Data portability: importing Strong and Hevy CSV exports, exporting everything as CSV or JSON, and
+restoring a JSON export into a new account.
 
 The sample files in tests/fixtures/portability/ were written for this project in the layouts
 those apps export: several workouts over weeks, warm-ups, drop sets, rest-timer rows, empty sets,
@@ -6,12 +7,17 @@ kg and lbs, quoted notes with commas, quotes and line breaks, unicode names, a b
 CRLF line ends; and malformed ones.
 """
 
+import csv
+import gzip
+import io
+import json
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from backend.coaching.models import CoachGrant
 from backend.portability.services import csvfile, importer
 from backend.portability.services.strong import StrongFormat, format_duration, parse_duration
 from backend.training.documents import Exercise, ExerciseLog, PersonalRecord, Workout, WorkoutSession
@@ -21,6 +27,8 @@ from tests.conftest import register
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "portability"
 STRONG = "/api/import/strong/"
 HEVY = "/api/import/hevy/"
+RESTORE = "/api/import/json/"
+EXPORT = "/api/export/"
 SESSIONS = "/api/workout-sessions/"
 LBS = 0.45359237
 MILE = 1609.344
@@ -88,6 +96,15 @@ def counts(user_id: int) -> dict[str, int]:
 
 
 NOTHING = {"exercises": 0, "workouts": 0, "sessions": 0, "logs": 0}
+
+
+def download(response) -> bytes:
+    assert response.status_code == 200, response.content if not response.streaming else ""
+    return b"".join(response.streaming_content)
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8"))))
 
 
 # --- Strong: the current layout ----------------------------------------------------------------------
@@ -575,9 +592,12 @@ def test_one_import_at_a_time_per_account(user_client, other_client):
     assert upload(user_client, STRONG, sample("strong_legacy.csv")).status_code == 201
 
 
-@pytest.mark.parametrize("url", [STRONG, HEVY])
-def test_authentication_is_required(anon, url):
-    response = upload(anon, url, sample("strong_legacy.csv"))
+@pytest.mark.parametrize("method, url", [("post", STRONG), ("post", HEVY), ("post", RESTORE), ("get", EXPORT)])
+def test_authentication_is_required(anon, method, url):
+    if method == "post":
+        response = upload(anon, url, sample("strong_legacy.csv"))
+    else:
+        response = anon.get(url, {"format": "csv"})
     assert response.status_code == 401
     assert response.json() == {"detail": "Authentication credentials were not provided or are invalid."}
 
@@ -631,3 +651,345 @@ async def test_progress_reaches_the_users_websocket(monkeypatch):
     done = await next_event(socket, "import.completed")
     assert (done["sessions"], done["sets"]) == (5, 36)
     await socket.disconnect()
+
+
+# --- export -----------------------------------------------------------------------------------------------
+
+def test_the_csv_export_is_strongs_layout_one_row_per_set(user_client, library):
+    imported(user_client, STRONG, sample("strong_current.csv"))
+    response = user_client.get(EXPORT, {"format": "csv"})
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    username = user_client.user["username"]
+    assert response["Content-Disposition"].startswith(f'attachment; filename="workout-api-{username}-')
+    assert response["Content-Disposition"].endswith('.csv"')
+    rows = csv_rows(download(response))
+    assert ",".join(rows[0]) == CURRENT_HEADER
+    assert len(rows) == 1 + 36
+    note = 'Felt strong, slept 8h — "easy" day'
+    assert rows[1:9] == [
+        ["2025-09-01 07:30:12", "Push Day", "1h 5m", "Barbell Bench Press", "W", "40", "10", "", "", "", note, ""],
+        ["2025-09-01 07:30:12", "Push Day", "1h 5m", "Barbell Bench Press", "W", "60", "5", "", "", "", note, ""],
+        ["2025-09-01 07:30:12", "Push Day", "1h 5m", "Barbell Bench Press", "1", "80", "8", "", "", "Paused reps, 1s on chest", note, "8"],
+        ["2025-09-01 07:30:12", "Push Day", "1h 5m", "Barbell Bench Press", "2", "80", "8", "", "", "", note, "8.5"],
+        ["2025-09-01 07:30:12", "Push Day", "1h 5m", "Barbell Bench Press", "3", "80", "7", "", "", "", note, "9"],
+        ["2025-09-01 07:30:12", "Push Day", "1h 5m", "Barbell Bench Press", "D", "60", "10", "", "", "", note, ""],
+        ["2025-09-01 07:30:12", "Push Day", "1h 5m", "Overhead Press", "1", "50", "6", "", "", "", note, ""],
+        ["2025-09-01 07:30:12", "Push Day", "1h 5m", "Overhead Press", "2", "50", "6", "", "", "", note, ""],
+    ]
+    assert rows[10][3] == "Développé couché haltères" and rows[10][9] == "Prise neutre\ncoudes serrés"
+    running = next(row for row in rows if row[3] == "Running")
+    assert (running[5], running[6], running[7], running[8]) == ("", "", "3.2", "1080")
+    assert [row[0] for row in rows[1:]] == sorted(row[0] for row in rows[1:])
+
+
+def test_the_csv_export_imports_anywhere_strong_files_do(user_client, library):
+    imported(user_client, STRONG, sample("strong_current.csv"))
+    exported = download(user_client.get(EXPORT, {"format": "csv"}))
+    fresh, _ = register()
+    summary = imported(fresh, STRONG, exported)
+    assert (summary["sessions"], summary["sets"], summary["exercises_created"], summary["skipped_rows"]) == (5, 36, 1, 0)
+    before, after = sessions_of(user_client), sessions_of(fresh)
+    assert [(s["workout"]["name"], s["start_time"], s["end_time"], s["total_volume"], s["notes"]) for s in before] == [
+        (s["workout"]["name"], s["start_time"], s["end_time"], s["total_volume"], s["notes"]) for s in after
+    ]
+    assert [sets_of(s) for s in before] == [sets_of(s) for s in after]
+
+
+def test_the_json_export_holds_everything_the_user_owns(user_client, other_client, library):
+    user_client.patch("/api/auth/profile/", {"bio": "Ich trainiere 🏋️", "height": 181.5, "fitness_goal": "muscle_gain"})
+    assert user_client.post("/api/coaching/coaches/", {"username": other_client.user["username"]}).status_code == 201
+    imported(user_client, STRONG, sample("strong_current.csv"))
+    imported(other_client, STRONG, sample("strong_legacy.csv"))  # not part of this user's export
+    response = user_client.get(EXPORT)  # json is the default
+    assert response.streaming and response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].endswith('.json"')
+    document = json.loads(download(response))
+    assert list(document) == [
+        "format_version", "app", "exported_at", "account", "profile", "exercises", "referenced_exercises", "workouts",
+        "referenced_workouts", "coach_grants", "sessions", "logs",
+    ]
+    assert document["format_version"] == 1 and document["app"] == "workout-api"
+    assert document["account"] == {"username": user_client.user["username"], "email": user_client.user["email"]}
+    profile = document["profile"]
+    assert (profile["bio"], profile["height"], profile["fitness_goal"], profile["weight"]) == (
+        "Ich trainiere 🏋️", 181.5, "muscle_gain", None,
+    )
+    assert [e["name"] for e in document["exercises"]] == ["Développé couché haltères"]
+    assert {e["name"] for e in document["referenced_exercises"]} == {
+        "Barbell Bench Press", "Overhead Press", "Deadlift", "Lat Pulldown", "Face Pull", "Back Squat", "Running", "Plank",
+    }
+    assert all(not e["is_custom"] for e in document["referenced_exercises"])
+    assert {w["name"] for w in document["workouts"]} == {"Push Day", "Pull Day", "Leg Day 🦵"}
+    assert document["referenced_workouts"] == []
+    assert [g["coach"] for g in document["coach_grants"]] == [other_client.user["username"]]
+    assert len(document["sessions"]) == 5 and len(document["logs"]) == 36
+    first = document["logs"][0]
+    assert set(first) == {
+        "id", "workout_session", "exercise", "set_number", "set_type", "reps", "weight", "duration_seconds", "distance",
+        "rpe", "rir", "notes", "client_id", "completed_at", "created_at", "updated_at",
+    }
+    assert first["workout_session"] == document["sessions"][0]["id"] and first["completed_at"].endswith("Z")
+
+
+def test_an_empty_account_exports_an_empty_document(user_client):
+    document = json.loads(download(user_client.get(EXPORT, {"format": "json"})))
+    assert (document["exercises"], document["workouts"], document["sessions"], document["logs"]) == ([], [], [], [])
+    assert csv_rows(download(user_client.get(EXPORT, {"format": "csv"}))) == [CURRENT_HEADER.split(",")]
+
+
+def test_an_unknown_export_format_is_a_400(user_client):
+    response = user_client.get(EXPORT, {"format": "xlsx"})
+    assert response.status_code == 400 and "format" in response.json()["errors"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_downloads_stream_under_asgi_too():
+    from asgiref.sync import sync_to_async
+    from django.test import AsyncClient
+
+    client, _ = await sync_to_async(register)()
+    await sync_to_async(upload)(client, STRONG, sample("strong_current.csv"))
+    response = await AsyncClient().get(EXPORT, {"format": "csv"}, headers={"Authorization": f"Token {client.token}"})
+    assert response.status_code == 200
+    chunks = [chunk async for chunk in response]
+    assert len(csv_rows(b"".join(chunks))) == 37
+
+
+# --- restore (JSON import) and the round trip -------------------------------------------------------------
+
+def build_history(client, coach_username: str, other) -> None:
+    """A user with something of everything: profile, custom exercises, a template, sessions in every
+    state with detailed sets, a session of another user's public workout, a coach, and imports."""
+    assert client.patch(
+        "/api/auth/profile/",
+        {
+            "bio": "Powerlifter 🏋️, comma, \"quotes\"", "height": 180.5, "weight": 92.3, "date_of_birth": "1990-04-02",
+            "fitness_goal": "muscle_gain", "experience_level": "advanced", "preferred_workout_types": ["strength", "hypertrophy"],
+        },
+    ).status_code == 200
+    tempo = client.post(
+        "/api/exercises/",
+        {
+            "name": "Tempo Squat", "category": "strength", "difficulty_level": "advanced", "primary_muscles": ["legs"],
+            "secondary_muscles": ["glutes", "core"], "equipment_needed": ["barbell"], "instructions": ["3 s down", "drive up"],
+            "video_url": "https://example.com/tempo.mp4", "description": "A squat with a slow descent",
+        },
+    ).json()
+    bench = Exercise.objects.get(name="Barbell Bench Press")
+    workout = client.post(
+        "/api/workouts/",
+        {
+            "name": "Heavy Day", "description": "Top sets", "difficulty_level": "advanced", "tags": ["strength", "heavy"],
+            "is_template": True,
+            "exercises": [
+                {"exercise": tempo["id"], "order": 1, "target_sets": 5, "target_reps_min": 3, "target_reps_max": 5,
+                 "target_weight": 120, "rest_seconds": 180, "notes": "Belt"},
+                {"exercise": str(bench.id), "order": 2, "superset_group": "A", "target_duration_seconds": 30},
+            ],
+        },
+    ).json()
+    session = client.post(SESSIONS, {"workout": workout["id"], "client_id": "6f1c4d1e-8a51-4c7a-9a1e-2d1a4f7c9b10"}).json()
+    assert client.post(f"{SESSIONS}{session['id']}/start/", raw="").status_code == 200
+    logs = [
+        {"workout_session": session["id"], "exercise": tempo["id"], "set_number": 1, "set_type": "warmup", "reps": 5,
+         "weight": 60, "client_id": "0b9e7f0e-0f5e-4d4e-8a0c-0c7c9a1c3d01"},
+        {"workout_session": session["id"], "exercise": tempo["id"], "set_number": 2, "reps": 5, "weight": 120.5, "rpe": 8.5,
+         "rir": 2, "notes": "slow, controlled", "completed_at": "2026-01-10T10:05:00Z"},
+        {"workout_session": session["id"], "exercise": str(bench.id), "set_number": 1, "set_type": "failure", "reps": 9,
+         "weight": 100, "duration_seconds": 40},
+    ]
+    assert client.post("/api/exercise-logs/bulk_create/", {"logs": logs}).status_code == 201
+    assert client.post(f"{SESSIONS}{session['id']}/complete/", {"rating": 4, "calories_burned": 350, "notes": "PR day"}).status_code == 200
+    assert client.post(SESSIONS, {"workout": workout["id"], "session_date": "2027-03-01T09:00:00Z", "notes": "planned"}).status_code == 201
+    cancelled = client.post(SESSIONS, {"workout": workout["id"]}).json()
+    assert client.post(f"{SESSIONS}{cancelled['id']}/cancel/", raw="").status_code == 200
+    # another user's public workout and public exercise, used by this user
+    sled = other.post("/api/exercises/", {"name": "Sandbag Carry Intervals", "category": "cardio", "is_public": True}).json()
+    shared = other.post(
+        "/api/workouts/", {"name": "Conditioning", "is_public": True, "exercises": [{"exercise": sled["id"], "order": 1}]}
+    ).json()
+    visit = client.post(SESSIONS, {"workout": shared["id"], "status": "in_progress"}).json()
+    assert client.post(
+        "/api/exercise-logs/", {"workout_session": visit["id"], "exercise": sled["id"], "set_number": 1, "distance": 40.5}
+    ).status_code == 201
+    assert client.post("/api/coaching/coaches/", {"username": coach_username}).status_code == 201
+    imported(client, STRONG, sample("strong_current.csv"))
+    imported(client, HEVY, sample("hevy_lbs.csv"))
+
+
+def normalized(document: dict) -> dict:
+    """The document with ids replaced by their order of appearance and the account left out."""
+    ids: dict[str, str] = {}
+
+    def walk(value, key=None):
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items() if k not in ("exported_at", "account")}
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        if key in ("id", "workout", "workout_session", "exercise") and isinstance(value, str):
+            return ids.setdefault(value, f"#{len(ids)}")
+        return value
+
+    return walk(document)
+
+
+def test_export_then_restore_into_a_new_account_then_export_gives_the_same_data(user_client, other_client, library):
+    coach, _ = register("round-trip-coach")
+    build_history(user_client, "round-trip-coach", other_client)
+    first = json.loads(download(user_client.get(EXPORT, {"format": "json"})))
+    assert len(first["sessions"]) == 5 + 1 + 4 and first["referenced_workouts"][0]["name"] == "Conditioning"
+
+    fresh, _ = register()
+    response = upload(fresh, RESTORE, json.dumps(first), name="export.json")
+    assert response.status_code == 201, response.content
+    assert response.json() == {
+        "exercises": 2, "workouts": 5, "sessions": 10, "logs": len(first["logs"]), "coach_grants": 1,
+        "skipped_coach_grants": [],
+    }
+    second = json.loads(download(fresh.get(EXPORT, {"format": "json"})))
+    assert normalized(second) == normalized(first)
+    assert second["account"]["username"] != first["account"]["username"]
+    assert {log["id"] for log in second["logs"]}.isdisjoint(log["id"] for log in first["logs"])
+    # what is derived from the sets is the same too
+    assert [s["total_volume"] for s in second["sessions"]] == [s["total_volume"] for s in first["sessions"]]
+
+    def records(client):
+        return [
+            {name: (r[name] or {}).get("value") for name in ("heaviest_weight", "most_reps", "best_set_volume", "best_e1rm")}
+            | {"exercise": r["exercise"]["name"]}
+            for r in client.get("/api/exercise-logs/personal_records/").json()
+        ]
+
+    assert records(fresh) == records(user_client)
+    assert fresh.get("/api/auth/profile/").json()["bio"] == user_client.get("/api/auth/profile/").json()["bio"]
+    assert len(coach.get("/api/coaching/athletes/").json()) == 2  # the coach now sees both accounts
+    assert CoachGrant.objects.filter(coach__username="round-trip-coach").count() == 2
+    # the other user's public workout is referenced, not copied
+    assert Workout.objects(name="Conditioning").count() == 1
+
+
+def test_a_compressed_export_restores_as_it_is(user_client, library):
+    imported(user_client, STRONG, sample("strong_current.csv"))
+    response = user_client.get(EXPORT, {"format": "json", "gzip": "true"})
+    assert response["Content-Type"] == "application/gzip" and response["Content-Disposition"].endswith('.json.gz"')
+    compressed = download(response)
+    plain = json.loads(gzip.decompress(compressed))
+    assert len(plain["logs"]) == 36
+    fresh, _ = register()
+    assert upload(fresh, RESTORE, compressed, name="export.json.gz").status_code == 201
+    assert normalized(json.loads(download(fresh.get(EXPORT)))) == normalized(plain)
+    csv_gz = download(user_client.get(EXPORT, {"format": "csv", "gzip": "true"}))
+    assert len(csv_rows(gzip.decompress(csv_gz))) == 37
+
+
+def test_compressed_files_that_are_broken_or_too_big_once_inflated(user_client, settings):
+    response = upload(user_client, RESTORE, gzip.compress(b'{"format_version": 1}')[:-12] + b"garbage!" * 3, name="x.gz")
+    assert response.status_code == 400 and "cannot be read" in response.json()["errors"]["file"][0]
+    settings.MAX_UPLOAD_BYTES = 10_000
+    bomb = gzip.compress(b'{"format_version": 1, "pad": "' + b" " * 200_000 + b'"}')
+    assert len(bomb) < 10_000
+    response = upload(user_client, RESTORE, bomb, name="x.gz")
+    assert response.status_code == 413 and "once decompressed" in response.json()["detail"]
+
+
+def test_restoring_into_an_account_with_data_is_refused(user_client):
+    document = json.loads(download(user_client.get(EXPORT)))
+    imported(user_client, STRONG, sample("strong_legacy.csv"))
+    response = upload(user_client, RESTORE, json.dumps(document), name="export.json")
+    assert response.status_code == 409
+    assert "only into an empty account" in response.json()["detail"]
+
+
+def test_restoring_from_another_server_maps_what_it_does_not_have(user_client, other_client, library):
+    build_history(user_client, other_client.user["username"], other_client)
+    document = json.loads(download(user_client.get(EXPORT)))
+    # on another server the library and the shared workout have other ids, and the coach is unknown
+    renamed = {ref["id"]: f"{index:024x}" for index, ref in enumerate(document["referenced_exercises"] + document["referenced_workouts"])}
+    text = json.dumps(document)
+    for old, new in renamed.items():
+        text = text.replace(old, new)
+    document = json.loads(text)
+    document["coach_grants"][0]["coach"] = "nobody-here"
+    fresh, _ = register()
+    response = upload(fresh, RESTORE, json.dumps(document), name="export.json")
+    assert response.status_code == 201, response.content
+    summary = response.json()
+    assert summary["skipped_coach_grants"] == ["nobody-here"] and summary["coach_grants"] == 0
+    assert summary["exercises"] == 2 + 1  # Sandbag Carry Intervals is not in the library: a private copy
+    fresh_id = Exercise.objects(name="Tempo Squat", created_by_user_id__ne=user_client.user["id"]).first().created_by_user_id
+    copy = Exercise.objects.get(name="Sandbag Carry Intervals", created_by_user_id=fresh_id)
+    assert copy.is_custom and not copy.is_public
+    conditioning = Workout.objects.get(name="Conditioning", created_by_user_id=fresh_id)
+    assert not conditioning.is_public
+    bench = Exercise.objects.get(name="Barbell Bench Press")
+    assert ExerciseLog.objects(user_id=fresh_id, exercise=bench.id).count() == ExerciseLog.objects(
+        user_id=user_client.user["id"], exercise=bench.id
+    ).count()
+
+
+def valid_document() -> dict:
+    return {
+        "format_version": 1,
+        "referenced_exercises": [{"id": "e1", "name": "Barbell Bench Press", "category": "strength"}],
+        "workouts": [{"id": "w1", "name": "Push", "exercises": [{"exercise": "e1", "order": 1}]}],
+        "sessions": [{"id": "s1", "workout": "w1", "status": "completed", "session_date": "2025-01-01T10:00:00Z"}],
+        "logs": [{"id": "l1", "workout_session": "s1", "exercise": "e1", "set_number": 1, "reps": 5, "weight": 100,
+                  "completed_at": "2025-01-01T10:10:00Z"}],
+    }
+
+
+def test_a_hand_written_document_restores(user_client, library):
+    response = upload(user_client, RESTORE, json.dumps(valid_document()), name="export.json")
+    assert response.status_code == 201, response.content
+    (session,) = sessions_of(user_client)
+    assert session["total_volume"] == 500.0 and sets_of(session) == [("Barbell Bench Press", 1, "normal", 100.0, 5)]
+
+
+@pytest.mark.parametrize(
+    "change, path",
+    [
+        (lambda d: d["logs"][0].update(reps=-1), "logs.0.reps"),
+        (lambda d: d["logs"][0].update(set_type="superset"), "logs.0.set_type"),
+        (lambda d: d["logs"][0].pop("completed_at"), "logs.0.completed_at"),
+        (lambda d: d["sessions"][0].update(status="paused"), "sessions.0.status"),
+        (lambda d: d["sessions"][0].update(workout="nope"), "sessions.0.workout"),
+        (lambda d: d["logs"][0].update(exercise="nope"), "logs.0.exercise"),
+        (lambda d: d["logs"][0].update(workout_session="nope"), "logs.0.workout_session"),
+        (lambda d: d["workouts"][0]["exercises"][0].update(exercise="nope"), "workouts.0.exercises.0.exercise"),
+        (lambda d: d["logs"].append(dict(d["logs"][0])), "logs.1.id"),
+        (lambda d: d.update(logs="many"), "logs"),
+        (lambda d: d.update(format_version=2), "format_version"),
+        (lambda d: d.pop("format_version"), "file"),
+    ],
+)
+def test_invalid_documents_are_refused_with_paths_and_nothing_is_written(user_client, library, change, path):
+    document = valid_document()
+    change(document)
+    response = upload(user_client, RESTORE, json.dumps(document), name="export.json")
+    assert response.status_code == 400, response.content
+    assert path in response.json()["errors"], response.json()
+    assert counts(user_client.user["id"]) == NOTHING
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe\x00garbage", b"[1, 2, 3]"])
+def test_files_that_are_not_an_export_are_refused(user_client, content):
+    response = upload(user_client, RESTORE, content, name="export.json")
+    assert response.status_code == 400
+    assert "file" in response.json()["errors"]
+
+
+def test_a_restore_that_fails_midway_leaves_the_account_empty(user_client, library, monkeypatch):
+    from backend.portability.services import restore
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("auth database down")
+
+    monkeypatch.setattr(restore, "_grants", fail)
+    document = valid_document()
+    with pytest.raises(RuntimeError):
+        restore.restore(
+            type("User", (), {"id": user_client.user["id"], "username": "x"})(),
+            SimpleUploadedFile("export.json", json.dumps(document).encode()),
+        )
+    assert counts(user_client.user["id"]) == NOTHING
+    assert PersonalRecord.objects(user_id=user_client.user["id"]).count() == 0
