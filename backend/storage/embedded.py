@@ -35,6 +35,7 @@ import mongomock.collection
 import mongomock.database
 from bson.binary import UuidRepresentation
 from bson.codec_options import CodecOptions
+from pymongo.errors import DuplicateKeyError, OperationFailure
 from mongomock import filtering, helpers, store
 
 from backend.storage.lookup import Lookup
@@ -384,6 +385,13 @@ class _Operation:
         return False
 
 
+def _value_at(doc: Mapping, dotted: str) -> Any:
+    try:
+        return helpers.get_value_by_dot(doc, dotted)
+    except KeyError:
+        return None
+
+
 def _hashable(doc_id: Any) -> Any:
     return helpers.hashdict(doc_id) if isinstance(doc_id, dict) else doc_id
 
@@ -435,6 +443,36 @@ class JournaledCollection(mongomock.Collection):
             return self._touching(documents, journal)
         return documents
 
+    def create_index(self, key_or_list, cache_for=300, session=None, **kwargs):
+        """mongomock checks a new unique index against every document, ignoring its
+        partialFilterExpression, and re-checks an index that already exists. MongoDB does
+        neither: an identical index is a no-op, and a partial index only constrains the
+        documents its filter selects. A restarted server re-declares its indexes over data that
+        is valid under those rules, so follow them here."""
+        partial = kwargs.get("partialFilterExpression")
+        if not kwargs.get("unique") or partial is None:
+            return super().create_index(key_or_list, cache_for, session, **kwargs)
+        index_list = helpers.create_index_list(key_or_list)
+        name = kwargs.get("name") or helpers.gen_index_name(index_list)
+        spec = {"key": index_list, "unique": True, "partialFilterExpression": partial}
+        if kwargs.get("sparse"):
+            spec["sparse"] = True
+        existing = self._store.indexes.get(name)
+        if existing is not None:
+            if existing != spec:
+                raise OperationFailure(f"Index with name: {name} already exists with different options")
+            return name
+        seen = set()
+        for doc in list(self._store.documents):
+            if not filtering.filter_applies(partial, doc):
+                continue
+            key = tuple(_value_at(doc, field) for field, _ in index_list)
+            if key in seen:
+                raise DuplicateKeyError("E11000 Duplicate Key Error", 11000)
+            seen.add(key)
+        self._store.create_index(name, spec)
+        return name
+
     def _touching(self, documents, journal: Journal):
         # Updates change documents in place; whatever a write operation visits may have changed.
         for doc in documents:
@@ -461,7 +499,8 @@ for _name in (
     "drop_indexes",
     "rename",
 ):
-    setattr(JournaledCollection, _name, _write_operation(getattr(mongomock.Collection, _name)))
+    _own = JournaledCollection.__dict__.get(_name)
+    setattr(JournaledCollection, _name, _write_operation(_own or getattr(mongomock.Collection, _name)))
 
 # mongomock builds collections from these module-level names (Database.get_collection and
 # Collection.with_options, which mongoengine calls on every save).

@@ -84,3 +84,30 @@ def test_production_settings_refuse_a_missing_secret_key(tmp_path):
     server.drop_database()
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_a_restart_keeps_training_data_and_indexes_work(daphne_server):
+    """Sets without a client_id share an index key outside the partial unique index; a restarted
+    process re-declares its indexes over them and must keep working."""
+    url = daphne_server.url
+    token = httpx.post(
+        f"{url}/api/auth/register/", json={"username": "lifter", "email": "l@example.com", "password": STRONG_PASSWORD}
+    ).json()["token"]
+    with httpx.Client(base_url=url, headers=auth(token)) as client:
+        exercise = client.post("/api/exercises/", json={"name": "Press", "category": "strength"}).json()
+        workout = client.post("/api/workouts/", json={"name": "W", "exercises": [{"exercise": exercise["id"], "order": 1}]}).json()
+        session = client.post("/api/workout-sessions/", json={"workout": workout["id"]}).json()
+        for number in (1, 2, 3):
+            body = {"workout_session": session["id"], "exercise": exercise["id"], "set_number": number, "reps": 5}
+            assert client.post("/api/exercise-logs/", json=body).status_code == 201
+
+    daphne_server.stop()
+    daphne_server.start()
+
+    with httpx.Client(base_url=url, headers=auth(token)) as client:
+        logs = client.get("/api/exercise-logs/", params={"session": session["id"]})
+        assert logs.status_code == 200 and logs.json()["count"] == 3
+        body = {"workout_session": session["id"], "exercise": exercise["id"], "set_number": 4, "reps": 5, "client_id": "0b6f3c1e-98a1-4c2e-9f57-1b2d3c4e5f60"}
+        assert client.post("/api/exercise-logs/", json=body).status_code == 201
+        assert client.post("/api/exercise-logs/", json=body).status_code == 200  # still idempotent
+        assert client.get("/api/exercise-logs/", params={"session": session["id"]}).json()["count"] == 4

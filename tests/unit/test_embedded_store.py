@@ -248,3 +248,29 @@ def test_mongoengine_saves_and_queryset_updates_survive_a_restart(store_dir):
         assert [(n.text, n.count) for n in Note.objects] == [("edited", 2)]
     finally:
         mongoengine.disconnect("journal-test")
+
+
+def test_a_restarted_process_can_redeclare_partial_unique_indexes(store_dir):
+    """Sets without a client_id share (user_id, None); the index only covers string client_ids."""
+    spec = dict(unique=True, partialFilterExpression={"client_id": {"$type": "string"}}, name="user_client")
+    db = open_db(store_dir)
+    db.logs.create_index([("user_id", 1), ("client_id", 1)], **spec)
+    db.logs.insert_many([{"user_id": 1, "reps": 5}, {"user_id": 1, "reps": 6}, {"user_id": 1, "client_id": "a"}])
+    with pytest.raises(Exception):
+        db.logs.insert_one({"user_id": 1, "client_id": "a"})
+
+    db = reopen_db(store_dir)  # a new process declares its indexes again, as mongoengine does
+    assert db.logs.create_index([("user_id", 1), ("client_id", 1)], **spec) == "user_client"
+    with pytest.raises(Exception):
+        db.logs.insert_one({"user_id": 1, "client_id": "a"})
+    db.logs.insert_one({"user_id": 1, "reps": 7})
+    assert db.logs.count_documents({"user_id": 1}) == 4
+
+
+def test_a_new_partial_unique_index_checks_only_the_documents_it_covers(store_dir):
+    db = open_db(store_dir)
+    db.logs.insert_many([{"user_id": 1}, {"user_id": 1}, {"user_id": 2, "client_id": "x"}])
+    db.logs.create_index([("user_id", 1), ("client_id", 1)], unique=True, partialFilterExpression={"client_id": {"$type": "string"}})
+    db.other.insert_many([{"user_id": 1, "client_id": "x"}, {"user_id": 1, "client_id": "x"}])
+    with pytest.raises(Exception):
+        db.other.create_index([("user_id", 1), ("client_id", 1)], unique=True, partialFilterExpression={"client_id": {"$type": "string"}})
