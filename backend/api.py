@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import NinjaAPI, Status
@@ -59,6 +60,14 @@ api.add_router("/", portability_router)  # /import/<source>/ and /export/
 def health(request):
     healthy, body = check_backends()
     return Status(200 if healthy else 503, body)
+
+
+if settings.BENCH_FLOOR_ENDPOINT:
+
+    @api.get("/bench/floor/", include_in_schema=False)
+    def bench_floor(request):
+        """The framework's floor: token auth, routing and rendering, no work."""
+        return {}
 
 
 # --- one error format for everything ---------------------------------------------------------------
