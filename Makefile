@@ -9,7 +9,7 @@ PORT ?= 8000
 DATA_DIR ?= $(CURDIR)/var
 export DATA_DIR
 
-.PHONY: run test install setup clean bench bench-live bench-store frontend
+.PHONY: run test install setup clean bench bench-live bench-store bench-api bench-soak frontend
 
 # Reinstalls only when the pinned dependencies change.
 $(STAMP): pyproject.toml
@@ -60,7 +60,14 @@ bench-store: install
 bench-live: install
 	$(PY) bench/live.py --watchers 500 --sets 100
 
-bench: bench-store bench-live
+bench-api: install
+	@command -v wrk >/dev/null || { echo "bench-api needs wrk: apt-get install -y wrk"; exit 1; }
+	$(PY) bench/api_load.py
+
+bench-soak: install
+	$(PY) bench/soak.py --athletes 50 --seconds 120
+
+bench: bench-store bench-api bench-live bench-soak
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache frontend/dist frontend/node_modules test-artifacts

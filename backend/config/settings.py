@@ -121,7 +121,8 @@ def _auth_database() -> dict:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "auth.sqlite3"),
         # WAL lets readers proceed while a write commits.
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+        # Requests run on parallel threads: writers queue for the lock (up to 20 s) instead of failing.
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 
 

@@ -277,6 +277,11 @@ class Journal:
         return _Operation(self)
 
     @property
+    def lock(self) -> threading.RLock:
+        """Held by every write operation, and by reads while they collect their matches."""
+        return self._write_lock
+
+    @property
     def in_operation(self) -> bool:
         return self._state.depth > 0
 
@@ -286,7 +291,8 @@ class Journal:
         collection.lookup.mark(doc_id)
         state.touched.setdefault(collection, {})[_hashable(doc_id)] = doc_id
         if state.depth == 0:  # a change made outside any wrapped operation still gets journaled
-            self._commit()
+            with self._write_lock:
+                self._commit()
 
     def forget(self, collection: _JournaledCollectionStore) -> None:
         self._state.touched.pop(collection, None)
@@ -428,20 +434,27 @@ def _write_operation(method):
 
 class JournaledCollection(mongomock.Collection):
     def _iter_documents(self, filter):
+        journal = getattr(self._store, "journal", None)
+        if journal is None:
+            return self._matching(filter)
+        if journal.in_operation:
+            # A write: it changes the stored documents in place, so whatever it visits is journaled.
+            return self._touching(self._matching(filter), journal)
+        # A read. Django serves each request on its own thread, so take the matches under the
+        # store's lock: a write on another thread can never be seen half-applied.
+        with journal.lock:
+            return iter([dict(doc) for doc in self._matching(filter)])
+
+    def _matching(self, filter):
         ids = _ids_in_filter(filter)
         lookup = getattr(self._store, "lookup", None)
         if ids is None and lookup is not None:
             ids = lookup.candidates(filter, self._store._documents)
         if ids is None:
-            documents = super()._iter_documents(filter)
-        else:
-            stored = self._store._documents
-            candidates = [stored[i] for i in ids if i in stored]
-            documents = (doc for doc in candidates if filtering.filter_applies(filter, doc))
-        journal = getattr(self._store, "journal", None)
-        if journal is not None and journal.in_operation:
-            return self._touching(documents, journal)
-        return documents
+            return super()._iter_documents(filter)
+        stored = self._store._documents
+        candidates = [stored[i] for i in ids if i in stored]
+        return (doc for doc in candidates if filtering.filter_applies(filter, doc))
 
     def create_index(self, key_or_list, cache_for=300, session=None, **kwargs):
         """mongomock checks a new unique index against every document, ignoring its

@@ -111,3 +111,20 @@ def test_a_restart_keeps_training_data_and_indexes_work(daphne_server):
         assert client.post("/api/exercise-logs/", json=body).status_code == 201
         assert client.post("/api/exercise-logs/", json=body).status_code == 200  # still idempotent
         assert client.get("/api/exercise-logs/", params={"session": session["id"]}).json()["count"] == 4
+
+
+async def test_concurrent_requests_on_the_default_backends_all_succeed(daphne_server):
+    """Django runs each request on its own thread: SQLite writers must queue, not fail."""
+    import asyncio
+
+    async with httpx.AsyncClient(base_url=daphne_server.url, timeout=60) as client:
+        responses = await asyncio.gather(
+            *(
+                client.post(
+                    "/api/auth/register/",
+                    json={"username": f"rush{i}", "email": f"rush{i}@example.com", "password": STRONG_PASSWORD},
+                )
+                for i in range(12)
+            )
+        )
+    assert [r.status_code for r in responses] == [201] * 12

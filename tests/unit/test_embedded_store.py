@@ -274,3 +274,44 @@ def test_a_new_partial_unique_index_checks_only_the_documents_it_covers(store_di
     db.other.insert_many([{"user_id": 1, "client_id": "x"}, {"user_id": 1, "client_id": "x"}])
     with pytest.raises(Exception):
         db.other.create_index([("user_id", 1), ("client_id", 1)], unique=True, partialFilterExpression={"client_id": {"$type": "string"}})
+
+
+def test_threads_reading_while_others_write_never_see_a_half_applied_write(store_dir):
+    """Django serves each request on its own thread; reads and in-place updates interleave."""
+    import threading
+
+    db = open_db(store_dir)
+    db.docs.create_index([("user_id", 1)])
+    ids = db.docs.insert_many([{"user_id": i % 3, "tags": [], "n": 0, "m": 0} for i in range(30)]).inserted_ids
+    errors = []
+    stop = threading.Event()
+
+    def writer(k):
+        try:
+            for step in range(300):
+                doc_id = ids[(k * 7 + step) % len(ids)]
+                db.docs.update_one({"_id": doc_id}, {"$inc": {"n": 1, "m": 1}, "$set": {"tags": [str(step)] * (step % 5)}})
+        except Exception as exc:  # pragma: no cover - the assertion below reports it
+            errors.append(exc)
+
+    def reader():
+        try:
+            while not stop.is_set():
+                for doc in db.docs.find({"user_id": 1}):
+                    assert doc["n"] == doc["m"], doc  # both fields move together in one update
+                db.docs.count_documents({})
+        except Exception as exc:
+            errors.append(exc)
+
+    readers = [threading.Thread(target=reader) for _ in range(3)]
+    writers = [threading.Thread(target=writer, args=(k,)) for k in range(3)]
+    for thread in readers + writers:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    stop.set()
+    for thread in readers:
+        thread.join()
+    assert errors == []
+    assert sum(doc["n"] for doc in db.docs.find()) == 900
+    assert sum(doc["n"] for doc in reopen_db(store_dir).docs.find()) == 900
