@@ -1,9 +1,11 @@
 """Browser tests: headless Chromium (Debian's package) driven by Playwright against a real daphne
 serving the built PWA. Skipped, with one line saying why, only when there is no Chromium."""
 
+import os
 import subprocess
 import uuid
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 import httpx
 import pytest
@@ -46,14 +48,24 @@ def built_frontend():
     return DIST
 
 
+def _private_redis(url: str) -> str:
+    """The same Redis, another database number: every test's setup (and any other test run on the
+    machine) clears the cache with FLUSHDB, which would also wipe the channel layer's groups under a
+    live socket."""
+    parsed = urlparse(url)
+    return urlunparse(parsed._replace(path=f"/{1 + os.getpid() % 15}"))
+
+
 @pytest.fixture(scope="module")
-def server(built_frontend, tmp_path_factory):
-    server = DaphneServer(tmp_path_factory.mktemp("e2e-server"))
+def server(built_frontend, tmp_path_factory, artifacts):
+    extra = {"REDIS_URL": _private_redis(os.environ["REDIS_URL"])} if os.environ.get("REDIS_URL") else {}
+    server = DaphneServer(tmp_path_factory.mktemp("e2e-server"), extra_env=extra)
     server.manage("seed_exercises")
     server.start()
     yield server
     server.stop()
     server.drop_database()
+    (artifacts / "e2e-server.log").write_text(server.read_log())
 
 
 @pytest.fixture(scope="module")

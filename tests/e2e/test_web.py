@@ -6,6 +6,10 @@ from django.test import Client
 
 from backend.web.static import add_headers, immutable_file_test
 
+# Declared, so pytest-django sets up the test database for this module (its autouse fixture is
+# replaced in tests/e2e, where the browser tests need none).
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def dist(tmp_path, settings):
