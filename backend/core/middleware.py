@@ -20,6 +20,9 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return JsonResponse({"detail": "Invalid Content-Length header."}, status=400)
+        if "\x00" in request.path or any("\x00" in key + value for key, value in request.GET.items()):
+            # PostgreSQL and MongoDB cannot store NUL; refuse it before it reaches either
+            return JsonResponse({"detail": "The URL must not contain NUL characters."}, status=400)
         if length > limit:
             return JsonResponse(
                 {"detail": f"Request body too large: {length} bytes; the limit is {limit} bytes."},

@@ -127,3 +127,18 @@ def test_the_configured_backends_are_the_ones_in_use():
         assert connection.vendor == "sqlite"
     layer = type(get_channel_layer()).__name__
     assert layer == ("RedisChannelLayer" if os.environ.get("REDIS_URL") else "InMemoryChannelLayer")
+
+
+@pytest.mark.parametrize("text", ["nul\x00inside", "lone \udaa4 surrogate"])
+def test_text_that_no_database_can_store_is_a_400(user_client, text):
+    """PostgreSQL refuses NUL characters and lone surrogates; they must never reach it."""
+    responses = [
+        user_client.post("/api/coaching/coaches/", {"username": text}),
+        user_client.patch("/api/auth/profile/", {"bio": text}),
+    ]
+    if "\x00" in text:  # a URL cannot carry a lone surrogate at all: it is UTF-8, percent-encoded
+        responses.append(user_client.get("/api/exercises/", {"search": text}))
+    for response in responses:
+        assert response.status_code == 400, response.content
+        assert response.json()["detail"]
+    assert user_client.delete("/api/coaching/coaches/a%00b/").status_code == 400

@@ -28,7 +28,17 @@ CHECKS = [
 @pytest.fixture
 def token():
     client, _ = register("fuzzer")
-    return client.token
+    # Requests below go through the WSGI handler, which closes the database connection when a
+    # request ends and so would end the test's transaction; Django's test client (used just
+    # above, and which reconnects these signals when it is done) avoids that the same way.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield client.token
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
