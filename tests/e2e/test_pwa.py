@@ -248,3 +248,25 @@ def test_installable_and_loads_from_cache_offline(server, playwright_instance, a
     expect(page.get_by_role("heading", name="Exercises", exact=True)).to_be_visible()
     expect(page.get_by_test_id("exercise-list")).to_contain_text("Barbell Bench Press")
     context.close()
+
+
+def test_the_live_socket_reconnects_and_resyncs_from_the_snapshot(server, browser, account):
+    athlete = account("resync")
+    workout = athlete.workout("Pull", [("Barbell Row", {"target_sets": 3, "target_reps_max": 8, "target_weight": 60})])
+    session = athlete.call("POST", "/api/workout-sessions/", json={"workout": workout["id"], "status": "in_progress"})
+    row = athlete.exercise("Barbell Row")["id"]
+    context = athlete.signed_in(browser, **PHONE)
+    page = context.new_page()
+    page.goto(f"/sessions/{session['id']}")
+    wait_live(page)
+
+    server.stop()  # the socket drops; the page keeps trying, backing off
+    expect(page.get_by_test_id("live-status")).not_to_have_text("Live", timeout=10_000)
+    server.start()
+    # a set logged elsewhere (another device) while this page is still disconnected
+    athlete.call("POST", "/api/exercise-logs/", json={"workout_session": session["id"], "exercise": row, "set_number": 1, "reps": 8, "weight": 60})
+    wait_live(page)
+    expect(page.get_by_test_id("logged-set")).to_have_count(1, timeout=10_000)
+    expect(page.get_by_test_id("logged-set")).to_contain_text("60kg ×8")
+    expect(page.get_by_test_id("log-set")).to_have_text("Log set 2")
+    context.close()

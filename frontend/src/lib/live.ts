@@ -1,6 +1,7 @@
 // A websocket that reconnects with backoff and hands every message to the page. The server sends a
 // snapshot first on every (re)connection, so the page simply replaces its state from it: no event
 // missed while disconnected stays missing.
+import { offline } from "../api/client";
 import { backoffDelay } from "./queue";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "closed";
@@ -43,6 +44,7 @@ export class LiveSocket {
     this.socket = socket;
     socket.onopen = () => {
       this.attempt = 0;
+      offline.value = false; // the server answered: whatever failed before, we are back
       this.options.onStatus?.("live");
       this.pinger = setInterval(() => {
         if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));

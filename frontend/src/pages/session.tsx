@@ -360,11 +360,13 @@ function RunSession({ id, initial, local }: { id: string; initial?: SessionDetai
     ? [label(fields.status), ""]
     : paused
       ? ["Paused", ""]
-      : isLocalId(id) || offline.value
+      : isLocalId(id)
         ? ["Offline", ""]
         : liveStatus === "live"
           ? ["Live", "live"]
-          : ["Connecting", ""];
+          : offline.value
+            ? ["Offline", ""]
+            : ["Connecting", ""];
 
   return (
     <>
