@@ -47,6 +47,10 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         durable = EmbeddedMongoClient(data_dir=directory)["bench"].logs
         durable.create_index([("user_id", 1), ("exercise", 1)])
+        # as on exercise_logs: unique client_id per user, for the sets that carry one
+        durable.create_index(
+            [("user_id", 1), ("client_id", 1)], unique=True, partialFilterExpression={"client_id": {"$type": "string"}}
+        )
         durable.insert_many(make_docs(1000))
         small_insert, small_query, small_hits = measure(durable)
         for start in range(1000, total, 10_000):

@@ -315,3 +315,18 @@ def test_threads_reading_while_others_write_never_see_a_half_applied_write(store
     assert errors == []
     assert sum(doc["n"] for doc in db.docs.find()) == 900
     assert sum(doc["n"] for doc in reopen_db(store_dir).docs.find()) == 900
+
+
+def test_inserting_a_set_without_client_id_examines_a_bounded_number_of_documents(store_dir, monkeypatch):
+    """The partial unique index does not cover such sets, so nothing needs comparing with them."""
+    from backend.storage import embedded
+
+    db = open_db(store_dir)
+    db.logs.create_index([("user_id", 1), ("client_id", 1)], unique=True, partialFilterExpression={"client_id": {"$type": "string"}})
+    db.logs.insert_many([{"user_id": 1, "reps": n} for n in range(5000)])
+    examined = []
+    real = embedded.filtering.filter_applies
+    monkeypatch.setattr(embedded.filtering, "filter_applies", lambda spec, doc: examined.append(1) or real(spec, doc))
+    db.logs.insert_one({"user_id": 1, "reps": 1})
+    db.logs.insert_one({"user_id": 1, "reps": 2, "client_id": "abc"})
+    assert len(examined) < 20
