@@ -34,10 +34,19 @@ def _db_access(request):
         request.getfixturevalue("db")
 
 
-@pytest.fixture(autouse=True)
-def _needs_chromium(request):
-    if request.node.get_closest_marker("browser") and not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+NO_CHROMIUM = f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+
+
+class _SkippedModule(pytest.Module):
+    def collect(self):
+        pytest.skip(NO_CHROMIUM, allow_module_level=True)
+
+
+def pytest_pycollect_makemodule(module_path, parent):
+    """With no Chromium, a browser test module is skipped whole: one line says why."""
+    if not CHROMIUM.exists() and "pytest.mark.browser" in module_path.read_text():
+        return _SkippedModule.from_parent(parent, path=module_path)
+    return None
 
 
 @pytest.fixture(scope="session")
