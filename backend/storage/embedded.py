@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import itertools
 import logging
 import os
 import struct
@@ -531,6 +532,18 @@ for _name in (
 ):
     _own = JournaledCollection.__dict__.get(_name)
     setattr(JournaledCollection, _name, _write_operation(_own or getattr(mongomock.Collection, _name)))
+
+def _compute_results(self, with_limit_and_skip=False):
+    """mongomock's Cursor copies every matching document before applying skip and limit; a
+    page of 20 out of 100k sets copied all 100k. Copy only the page (the sort still sees all)."""
+    if with_limit_and_skip and self._limit and not self.collection.codec_options.tz_aware:
+        start = self._skip or 0
+        return list(itertools.islice(self._factory(), start, start + abs(self._limit)))
+    return _mongomock_compute_results(self, with_limit_and_skip)
+
+
+_mongomock_compute_results = mongomock.collection.Cursor._compute_results
+mongomock.collection.Cursor._compute_results = _compute_results
 
 # mongomock builds collections from these module-level names (Database.get_collection and
 # Collection.with_options, which mongoengine calls on every save).
