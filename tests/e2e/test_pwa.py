@@ -21,8 +21,8 @@ def watch_errors(page, errors: list):
     page.on("pageerror", lambda error: errors.append(str(error)))
 
 
-def wait_live(page):
-    expect(page.get_by_test_id("live-status")).to_have_text("Live", timeout=10_000)
+def wait_live(page, timeout=10_000):
+    expect(page.get_by_test_id("live-status")).to_have_text("Live", timeout=timeout)
 
 
 def test_sign_up_build_train_and_see_it_in_history(server, browser, artifacts):
@@ -156,7 +156,6 @@ def test_sets_logged_offline_sync_once_when_the_network_returns(server, browser,
 
 def test_a_coach_sees_a_set_within_two_seconds(server, browser, account, artifacts):
     athlete, coach = account("maya"), account("coach")
-    athlete.call("POST", "/api/coaching/coaches/", json={"username": coach.username})
     workout = athlete.workout(
         "Upper A",
         [
@@ -177,6 +176,14 @@ def test_a_coach_sees_a_set_within_two_seconds(server, browser, account, artifac
         other.call("POST", f"/api/workout-sessions/{ran['id']}/complete/", json={"rating": rating})
     other.call("POST", "/api/workout-sessions/", json={"workout": easy["id"]})  # planned, not done
 
+    # the athlete grants access from their profile
+    athlete_context = athlete.signed_in(browser, **PHONE)
+    lifter = athlete_context.new_page()
+    lifter.goto("/profile")
+    lifter.get_by_label("Coach's username").fill(coach.username)
+    lifter.get_by_role("button", name="Grant").click()
+    expect(lifter.get_by_test_id("coach-list")).to_contain_text(coach.username)
+
     coach_context = coach.signed_in(browser, **DESKTOP)
     dashboard = coach_context.new_page()
     errors: list[str] = []
@@ -190,8 +197,6 @@ def test_a_coach_sees_a_set_within_two_seconds(server, browser, account, artifac
     expect(watch.get_by_test_id("coach-session")).to_contain_text("Upper A")
     expect(watch.get_by_text("Live", exact=True)).to_be_visible(timeout=10_000)
 
-    athlete_context = athlete.signed_in(browser, **PHONE)
-    lifter = athlete_context.new_page()
     watch_errors(lifter, errors)
     lifter.goto(f"/sessions/{session['id']}")
     wait_live(lifter)
@@ -209,6 +214,13 @@ def test_a_coach_sees_a_set_within_two_seconds(server, browser, account, artifac
     dashboard.wait_for_timeout(400)
     dashboard.screenshot(path=str(artifacts / "coach-dashboard-1280x800.png"))
     watch.screenshot(path=str(artifacts / "coach-live-session-1280x800.png"))
+
+    # revoking takes the athlete off the dashboard at once
+    lifter.goto("/profile")
+    lifter.get_by_role("button", name="Revoke").click()
+    expect(lifter.get_by_test_id("coach-list")).to_have_count(0)
+    expect(dashboard.get_by_test_id("athlete-card")).to_have_count(1, timeout=5_000)
+    expect(dashboard.get_by_test_id("athlete-card")).to_contain_text("jordan")
     assert errors == []
     athlete_context.close()
     coach_context.close()
@@ -259,13 +271,14 @@ def test_the_live_socket_reconnects_and_resyncs_from_the_snapshot(server, browse
     page = context.new_page()
     page.goto(f"/sessions/{session['id']}")
     wait_live(page)
+    expect(page.get_by_label("Weight", exact=True)).to_have_value("60")
 
     server.stop()  # the socket drops; the page keeps trying, backing off
     expect(page.get_by_test_id("live-status")).not_to_have_text("Live", timeout=10_000)
     server.start()
     # a set logged elsewhere (another device) while this page is still disconnected
     athlete.call("POST", "/api/exercise-logs/", json={"workout_session": session["id"], "exercise": row, "set_number": 1, "reps": 8, "weight": 60})
-    wait_live(page)
+    wait_live(page, timeout=20_000)  # the next try comes within the backoff's 5 s cap
     expect(page.get_by_test_id("logged-set")).to_have_count(1, timeout=10_000)
     expect(page.get_by_test_id("logged-set")).to_contain_text("60kg ×8")
     expect(page.get_by_test_id("log-set")).to_have_text("Log set 2")

@@ -1,4 +1,5 @@
-// A websocket that reconnects with backoff and hands every message to the page. The server sends a
+// A websocket that reconnects with backoff (0.5 s doubling to 5 s: a live session should come back
+// fast) and hands every message to the page. The server sends a
 // snapshot first on every (re)connection, so the page simply replaces its state from it: no event
 // missed while disconnected stays missing.
 import { offline } from "../api/client";
@@ -67,7 +68,7 @@ export class LiveSocket {
         return;
       }
       this.options.onStatus?.("reconnecting");
-      this.timer = setTimeout(() => this.connect(), backoffDelay(this.attempt++, Math.random, 500, 15000));
+      this.timer = setTimeout(() => this.connect(), backoffDelay(this.attempt++, Math.random, 500, 5000));
     };
   }
 

@@ -230,6 +230,11 @@ function RunSession({ id, initial, local }: { id: string; initial?: SessionDetai
     return () => socket.close();
   }, [id]);
 
+  // the workout could not load (the server was unreachable): try again once the socket is back
+  useEffect(() => {
+    if (liveStatus === "live" && !workout.data) workout.reload();
+  }, [liveStatus]);
+
   useEffect(() => {
     if (!pr) return;
     const t = setTimeout(() => setPr(null), 4500);

@@ -123,6 +123,13 @@ export function useData<T>(fetcher: () => Promise<T>, deps: unknown[] = []) {
       alive = false;
     };
   }, [...deps, nonce]);
+  // what failed for want of a network loads again when the network returns
+  useEffect(() => {
+    if (!state.error) return;
+    const retry = () => setNonce((n) => n + 1);
+    window.addEventListener("online", retry);
+    return () => window.removeEventListener("online", retry);
+  }, [state.error]);
   return { ...state, reload: () => setNonce((n) => n + 1), set: (data: T) => setState({ data, loading: false }) };
 }
 
