@@ -330,3 +330,25 @@ def test_inserting_a_set_without_client_id_examines_a_bounded_number_of_document
     db.logs.insert_one({"user_id": 1, "reps": 1})
     db.logs.insert_one({"user_id": 1, "reps": 2, "client_id": "abc"})
     assert len(examined) < 20
+
+
+def test_sorting_agrees_with_mongomock_across_types(store_dir):
+    import random
+    from datetime import datetime, timedelta
+
+    import mongomock
+
+    rng = random.Random(3)
+    values = [None, 3, 2.5, -1, "b", "a", datetime(2025, 1, 1), datetime(2024, 1, 1), ObjectId(), ObjectId(), True, False]
+    docs = [{"_id": i, "v": rng.choice(values), "w": rng.randint(0, 3)} for i in range(200)]
+    for doc in docs[:20]:
+        del doc["v"]  # missing sorts like null
+    durable = open_db(store_dir).docs
+    reference = mongomock.MongoClient(_store=mongomock.store.ServerStore())["db"].docs
+    durable.insert_many([dict(d) for d in docs])
+    reference.insert_many([dict(d) for d in docs])
+    for sort in ([("v", 1)], [("v", -1)], [("w", 1), ("v", -1)], [("w", -1), ("_id", 1)]):
+        assert [d["_id"] for d in durable.find({}, sort=sort)] == [d["_id"] for d in reference.find({}, sort=sort)], sort
+    page = list(durable.find({"w": {"$gte": 1}}, sort=[("v", -1), ("_id", 1)]).skip(5).limit(10))
+    expected = list(reference.find({"w": {"$gte": 1}}, sort=[("v", -1), ("_id", 1)]).skip(5).limit(10))
+    assert page == expected
