@@ -142,6 +142,18 @@ class Progress:
     def failed(self, detail: str) -> None:
         events.publish_to_user(self.user_id, "import.failed", source=self.source, detail=detail)
 
+    @contextmanager
+    def reporting_failures(self) -> Iterator[None]:
+        """Publishes import.failed with the reason when the import raises; the error propagates."""
+        try:
+            yield
+        except ApiError as exc:
+            self.failed(exc.detail)
+            raise
+        except Exception:
+            self.failed("The import failed; nothing was imported.")
+            raise
+
 
 @contextmanager
 def import_lock(user_id: int) -> Iterator[None]:
@@ -160,16 +172,9 @@ def import_csv(user_id: int, upload, fmt: CsvFormat, units: str = "metric", prog
     """Imports one CSV export; returns {sessions, sets, exercises_created, workouts_created,
     skipped_rows, already_imported}. Raises InvalidInput naming every bad line (nothing written)."""
     progress = Progress(user_id, fmt.source, progress_every or PROGRESS_EVERY)
-    with import_lock(user_id):
-        try:
-            parsed = _read(upload, fmt, units, progress)
-            summary = _write(user_id, fmt, parsed, progress)
-        except ApiError as exc:
-            progress.failed(exc.detail)
-            raise
-        except Exception:
-            progress.failed("The import failed; nothing was imported.")
-            raise
+    with import_lock(user_id), progress.reporting_failures():
+        parsed = _read(upload, fmt, units, progress)
+        summary = _write(user_id, fmt, parsed, progress)
     progress.completed(summary)
     return summary
 

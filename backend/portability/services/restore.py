@@ -51,18 +51,11 @@ MAX_ERRORS = csvfile.MAX_ERROR_LINES
 
 def restore(user, upload, progress_every: int | None = None) -> dict[str, Any]:
     progress = Progress(user.id, SOURCE, progress_every or importer.PROGRESS_EVERY)
-    with import_lock(user.id):
-        try:
-            _refuse_unless_empty(user.id)
-            document = _load(upload)
-            _check_references(document)
-            summary = _write(user, document, progress)
-        except ApiError as exc:
-            progress.failed(exc.detail)
-            raise
-        except Exception:
-            progress.failed("The import failed; nothing was imported.")
-            raise
+    with import_lock(user.id), progress.reporting_failures():
+        _refuse_unless_empty(user.id)
+        document = _load(upload)
+        _check_references(document)
+        summary = _write(user, document, progress)
     progress.completed(summary)
     return summary
 
