@@ -11,6 +11,7 @@ import { SessionRoute } from "./pages/session";
 import { HistoryPage, ProgressPage } from "./pages/history";
 import { CoachDashboard, CoachSessionPage } from "./pages/coach";
 import { ProfilePage } from "./pages/profile";
+import { DataPage } from "./pages/data";
 
 type Route = [string, (params: Record<string, string>) => ComponentChildren, string?];
 
@@ -28,6 +29,7 @@ const routes: Route[] = [
   ["/coach", () => <CoachDashboard />, "/coach"],
   ["/coach/:athlete/sessions/:id", (p) => <CoachSessionPage athlete={p.athlete} id={p.id} />, "/coach"],
   ["/profile", () => <ProfilePage />, "/profile"],
+  ["/data", () => <DataPage />, "/profile"],
 ];
 
 const tabs = [

@@ -64,17 +64,18 @@ def restore(user, upload, progress_every: int | None = None) -> dict[str, Any]:
 
 def _refuse_unless_empty(user_id: int) -> None:
     counts = {
-        "custom exercises": Exercise.objects(created_by_user_id=user_id, is_custom=True).count(),
-        "workouts": Workout.objects(created_by_user_id=user_id).count(),
-        "sessions": WorkoutSession.objects(user_id=user_id).count(),
-        "sets": ExerciseLog.objects(user_id=user_id).limit(1).count(with_limit_and_skip=True),
+        ("custom exercise", "custom exercises"): Exercise.objects(created_by_user_id=user_id, is_custom=True).count(),
+        ("workout", "workouts"): Workout.objects(created_by_user_id=user_id).count(),
+        ("session", "sessions"): WorkoutSession.objects(user_id=user_id).count(),
     }
-    held = [f"{count} {name}" if name != "sets" else "sets" for name, count in counts.items() if count]
+    held = [f"{count:,} {one if count == 1 else many}" for (one, many), count in counts.items() if count]
+    if ExerciseLog.objects(user_id=user_id).limit(1).count(with_limit_and_skip=True):
+        held.append("logged sets")
     if held:
+        listed = held[0] if len(held) == 1 else ", ".join(held[:-1]) + " and " + held[-1]
         raise ApiError(
-            "A JSON export is restored only into an empty account, and this one already has "
-            + ", ".join(held)
-            + ". Restore into a new account, or import a Strong or Hevy CSV file (those add to what is there).",
+            f"A JSON export is restored only into an empty account, and this one already has training data "
+            f"({listed}). Restore into a new account, or import a Strong or Hevy CSV file (those add to what is there).",
             status_code=409,
         )
 

@@ -81,6 +81,14 @@ export function ProfilePage() {
             <button class="btn primary block" type="submit" disabled={saving}>Save profile</button>
           </form>
           <Coaches />
+          <a class="card row" href="/data" data-testid="data-link">
+            <span class="avatar round"><Icon name="download" /></span>
+            <div class="grow">
+              <strong>Import & export</strong>
+              <div class="small muted">Bring your history from Strong or Hevy, or download everything you own.</div>
+            </div>
+            <Icon name="chevron" class="chev" />
+          </a>
         </div>
       )}
     </div>

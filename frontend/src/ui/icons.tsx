@@ -26,6 +26,8 @@ const paths: Record<string, JSX.Element> = {
   pause: <path d="M7 4h3.5v16H7zM13.5 4H17v16h-3.5z" fill="currentColor" stroke="none" />,
   check: <path d="m4.5 12.5 5 5 10-11" />,
   plus: <path d="M12 5v14M5 12h14" />,
+  upload: <path d="M12 16V4m-5 5 5-5 5 5M4 15v4a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-4" />,
+  download: <path d="M12 4v12m-5-5 5 5 5-5M4 15v4a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-4" />,
   minus: <path d="M5 12h14" />,
   back: <path d="M15 5l-7 7 7 7" />,
   chevron: <path d="m9 5 7 7-7 7" />,
