@@ -4,10 +4,12 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError as DatabaseUnavailable
 from django.http import HttpRequest
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from mongoengine.errors import ValidationError as MongoValidationError
+from pymongo.errors import ConnectionFailure as MongoUnavailable
 from ninja.openapi.docs import Swagger
 
 from backend.accounts.auth import TokenAuth
@@ -115,6 +117,16 @@ def on_document_validation_error(request: HttpRequest, exc: MongoValidationError
     # Schemas should catch bad input first; this keeps a gap between them and the documents a 400.
     errors = {field: [str(error)] for field, error in (exc.to_dict() or {}).items()} or {"body": [str(exc)]}
     return on_api_error(request, InvalidInput.from_errors(errors))
+
+
+@api.exception_handler(DatabaseUnavailable)
+@api.exception_handler(MongoUnavailable)
+def on_backend_unavailable(request: HttpRequest, exc: Exception):
+    # No free pooled connection in time, or a database down: the client should retry, not report a bug.
+    logger.warning("backend unavailable on %s %s: %s", request.method, request.path, exc)
+    response = api.create_response(request, {"detail": "The service is busy or a database is unreachable; try again shortly."}, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(Exception)

@@ -23,7 +23,3 @@ STATIC_ROOT = Path(os.environ["DATA_DIR"]) / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The manifest exists only after collectstatic; the live-server tests cover the collected build.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
-
-# Websocket consumers query from worker threads; persistent connections there would outlive the test
-# database and block its teardown.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

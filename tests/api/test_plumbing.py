@@ -59,6 +59,38 @@ def test_bodies_over_one_mebibyte_get_413_before_parsing(user_client):
     assert "limit" in response.json()["detail"]
 
 
+def test_a_413_carries_cors_headers_so_a_browser_client_can_read_it(user_client):
+    big = '{"bio": "' + "x" * (1024 * 1024) + '"}'
+    response = user_client.patch("/api/auth/profile/", raw=big, headers={"HTTP_ORIGIN": "http://localhost:3000"})
+    assert response.status_code == 413
+    assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+
+
+def test_a_busy_or_unreachable_database_is_a_503_with_retry_after(user_client, monkeypatch):
+    """No pooled connection free in time (or a database down) is the client's cue to retry, not a bug."""
+    from django.db import OperationalError
+    from pymongo.errors import ServerSelectionTimeoutError
+
+    from backend.accounts.models import ApiTokenQuerySet
+    from backend.training.services import workouts
+
+    def raising(error):
+        def fail(*args, **kwargs):
+            raise error
+
+        return fail
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ApiTokenQuerySet, "for_key", raising(OperationalError("couldn't get a connection after 10.00 sec")))
+        response = user_client.get("/api/workouts/")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "try again" in response.json()["detail"]
+
+    monkeypatch.setattr(workouts, "list_workouts", raising(ServerSelectionTimeoutError("no servers")))
+    response = user_client.get("/api/workouts/")
+    assert response.status_code == 503 and "try again" in response.json()["detail"]
+
+
 def test_a_nonsense_content_length_gets_400(anon):
     response = anon.client.post(
         "/api/auth/login/", data="{}", content_type="application/json", CONTENT_LENGTH="banana"
@@ -123,6 +155,9 @@ def test_the_configured_backends_are_the_ones_in_use():
 
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         assert connection.vendor == "postgresql"
+        # pooled: under ASGI each request runs on a thread of its own, persistent connections would pile up
+        assert connection.settings_dict["OPTIONS"]["pool"]["max_size"] >= 1
+        assert connection.settings_dict["CONN_MAX_AGE"] == 0
     else:
         assert connection.vendor == "sqlite"
     layer = type(get_channel_layer()).__name__
