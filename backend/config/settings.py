@@ -154,8 +154,14 @@ EMBEDDED_MONGO_DIR = DATA_DIR / "mongo"
 # --- Channel layer and cache -------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # redis-py 8 reads with a 5 s socket timeout by default, as long as channels-redis's blocking pop
+    # waits for a message: an idle consumer's receive then raised TimeoutError and its socket closed
+    # with 1011 every few seconds. Reads may wait longer than the pop; connecting stays bounded.
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}]},
+        }
     }
     CACHES = {
         "default": {

@@ -129,3 +129,25 @@ async def test_an_event_published_by_another_process_reaches_a_socket_on_this_on
         assert result.returncode == 0, result.stderr
         event = await receive_type(ws, "set.logged", 5)
         assert event["log"]["id"] == "from-another-process" and event["log"]["pid"] != daphne_server.process.pid
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL: the layer under test is channels-redis")
+async def test_an_idle_socket_stays_open_over_channels_redis(daphne_server):
+    """redis-py 8 reads with a 5 s socket timeout by default, the length of channels-redis's blocking
+    pop: an idle consumer's receive then failed with TimeoutError and the socket closed with 1011
+    every few seconds. A watcher must stay connected through quiet minutes of a session."""
+    url, ws_url = daphne_server.url, daphne_server.ws_url
+    athlete = register(url, "live-idle")
+    session_id, exercise_id = running_session(url, athlete)
+    async with connect(f"{ws_url}/ws/sessions/{session_id}/?token={athlete}") as ws:
+        await receive_type(ws, "session.snapshot", 5)
+        quiet_until = time.monotonic() + 16
+        while time.monotonic() < quiet_until:  # only the timer heartbeats for 16 s
+            message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            assert message["type"] == "timer", message
+        await asyncio.to_thread(
+            api, url, athlete, "POST", "/api/exercise-logs/",
+            {"workout_session": session_id, "exercise": exercise_id, "set_number": 1, "reps": 5, "weight": 80},
+        )
+        assert (await receive_type(ws, "set.logged", 5))["log"]["reps"] == 5
+    assert "TimeoutError" not in daphne_server.read_log()
