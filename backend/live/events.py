@@ -7,6 +7,7 @@ Every event is a JSON object: {"type", "session_id", "server_time", ...}. Groups
   user.<uid>     a user's own feed (ws/me/): events about their account, e.g. import progress
 """
 
+import asyncio
 import json
 import logging
 from datetime import datetime, timezone
@@ -50,21 +51,33 @@ def now_iso() -> str:
 
 
 def _send(group: str, message: dict) -> None:
+    _send_all([(group, message)])
+
+
+def _send_all(deliveries: list[tuple[str, dict]]) -> None:
+    """Sends to several groups in one trip to the event loop (each trip from a request's thread
+    costs a hop there and back); the sends themselves run concurrently."""
     layer = get_channel_layer()
     if layer is None:
         return
+
+    async def send_all():
+        results = await asyncio.gather(*(layer.group_send(group, message) for group, message in deliveries), return_exceptions=True)
+        for (group, message), result in zip(deliveries, results):
+            if isinstance(result, Exception):  # the write already succeeded; a lost notification must not undo it
+                logger.error("could not publish %s to %s", message.get("event_type", message["type"]), group, exc_info=result)
+
     try:
-        async_to_sync(layer.group_send)(group, message)
-    except Exception:  # the write already succeeded; a lost notification must not undo it
-        logger.exception("could not publish %s to %s", message.get("event_type", message["type"]), group)
+        async_to_sync(send_all)()
+    except Exception:
+        logger.exception("could not publish to %s", ", ".join(group for group, _ in deliveries))
 
 
 def publish(event_type: str, session_id: Any, athlete_id: int, **payload: Any) -> dict:
     """Sends one event to the session's sockets and to the athlete's coaches' dashboards."""
     event = {"type": event_type, "session_id": str(session_id), "server_time": now_iso(), **payload}
     message = _relay(event)
-    _send(session_group(session_id), message)
-    _send(athlete_group(athlete_id), {**message, "athlete_id": athlete_id})
+    _send_all([(session_group(session_id), message), (athlete_group(athlete_id), {**message, "athlete_id": athlete_id})])
     return event
 
 

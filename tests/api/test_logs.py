@@ -289,6 +289,22 @@ def test_total_volume_follows_every_write(user_client, session, bench):
     assert user_client.get(f"{LOGS}{first['id']}/").status_code == 404
 
 
+def test_volume_added_set_by_set_and_in_bulk_reads_as_the_exact_sum(user_client, session, bench):
+    """Sets add to the volume as they arrive; sums of fractional loads (converted pounds) still read
+    to the hundredth, as recounting every set gives."""
+    sid = session["id"]
+    for n in range(1, 4):
+        logged(user_client, sid, bench["id"], n, reps=1, weight=0.1)
+    assert volume(user_client, sid) == 0.3
+    items = [{"workout_session": sid, "exercise": bench["id"], "set_number": n, "reps": 7, "weight": 22.68} for n in range(4, 24)]
+    assert user_client.post(f"{LOGS}bulk_create/", {"logs": items}).status_code == 201
+    assert volume(user_client, sid) == round(0.3 + 20 * 7 * 22.68, 2) == 3175.5
+    listed = user_client.get(SESSIONS).json()["results"]
+    assert next(s for s in listed if s["id"] == sid)["total_volume"] == 3175.5
+    completed = user_client.post(f"{SESSIONS}{sid}/complete/", {}).json()
+    assert completed["total_volume"] == 3175.5
+
+
 def test_moving_a_set_to_another_session_corrects_both(user_client, session, bench):
     other = started(user_client)
     moved = logged(user_client, session["id"], bench["id"], 1, reps=10, weight=100)
@@ -511,10 +527,11 @@ def test_a_bulk_client_id_race_is_retried_without_duplicates(user_client, sessio
         calls.append(1)
         found = real(user_id, client_ids)
         if len(calls) == 1:
-            ExerciseLog(
+            other = ExerciseLog(
                 workout_session=WorkoutSession.objects.get(id=session["id"]), exercise=Exercise.objects.get(id=bench["id"]),
                 user_id=user_id, set_number=3, reps=10, weight=50, client_id=items[2]["client_id"],
             ).save()
+            service._after_created([other])  # as that request does once its set is in
         return found
 
     monkeypatch.setattr(service, "_existing", late_writer)
@@ -827,3 +844,18 @@ def test_bulk_sets_update_records_as_a_recount_would(user_client, session, bench
     assert summary["best_e1rm"][0] == 116.67  # 5 x 100 from before still leads
     records.recompute(user_client.user["id"], ObjectId(bench["id"]))
     assert user_client.get(RECORDS).json() == incremental
+
+
+def test_a_set_is_kept_when_live_delivery_fails(user_client, session, bench, monkeypatch, caplog):
+    """Live events follow a write that already succeeded: a channel layer that is down costs the
+    watchers an event, never the athlete their set."""
+    from channels.layers import get_channel_layer
+
+    async def broken(group, message):
+        raise ConnectionError("the channel layer is down")
+
+    monkeypatch.setattr(get_channel_layer(), "group_send", broken)
+    response = user_client.post(LOGS, item(session["id"], bench["id"], 1))
+    assert response.status_code == 201
+    assert ExerciseLog.objects(id=response.json()["id"]).count() == 1
+    assert f"could not publish set.logged to session.{session['id']}" in caplog.text

@@ -34,7 +34,7 @@ from backend.portability.services.csvfile import CsvReader, LineErrors, Row, bin
 from backend.training.documents import Exercise, ExerciseLog, Workout, WorkoutExercise, WorkoutSession, utcnow
 from backend.training.services import records
 from backend.training.services import workouts as workout_service
-from backend.training.services.sessions import refresh_volume
+from backend.training.services.sessions import refresh_volume, set_volume
 
 logger = logging.getLogger(__name__)
 
@@ -512,8 +512,8 @@ def _workouts(
 
 
 def _volume(sets: list[ParsedSet]) -> float:
-    """As sessions.compute_volume: reps x weight over the sets, warm-ups excluded."""
-    return round(sum((s.reps or 0) * (s.weight or 0) for s in sets if s.set_type != "warmup"), 2)
+    """As sessions.compute_volume, from the parsed sets."""
+    return round(sum(set_volume(s.set_type, s.reps, s.weight) for s in sets), 2)
 
 
 def _log_document(user_id: int, session_id: ObjectId, exercise_id: ObjectId, item: ParsedSet, now: datetime) -> dict:

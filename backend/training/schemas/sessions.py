@@ -1,10 +1,10 @@
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from backend.core.types import IsoDate, IsoDatetime, StrictInt
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from backend.training.constants import SessionStatus
 from backend.training.schemas.common import IdOut, ObjectIdStr
@@ -60,6 +60,10 @@ class WorkoutRef(Schema):
     name: str | None = Field(description="Null if the workout has been deleted.")
 
 
+# Sets add to a session's volume as they arrive ($inc), so a sum such as 0.1 + 0.2 shows as 0.3.
+Volume = Annotated[float, AfterValidator(lambda value: round(value, 2))]
+
+
 class SessionListOut(Schema):
     id: IdOut
     workout: WorkoutRef
@@ -68,7 +72,7 @@ class SessionListOut(Schema):
     start_time: datetime | None
     end_time: datetime | None
     actual_duration_minutes: int | None
-    total_volume: float
+    total_volume: Volume
     rating: int | None
 
     @staticmethod

@@ -23,7 +23,9 @@ from backend.training.services.sessions import (
     load_references,
     reference_id,
     referenced,
+    add_volume,
     refresh_volume,
+    set_volume,
     to_utc,
 )
 
@@ -225,8 +227,11 @@ def _bulk_create(user_id: int, items: list[dict[str, Any]]) -> dict[str, Any]:
 def _after_created(logs: list[ExerciseLog]) -> dict[ObjectId, list[dict[str, Any]]]:
     """What follows new sets: their sessions' volume and the user's records. Returns the records
     each set beat (see records.update_for_new_log), by log id."""
-    for user_id, session_id in {(log.user_id, reference_id(log, "workout_session")) for log in logs}:
-        refresh_volume(user_id, session_id)
+    added: dict[tuple[int, ObjectId], float] = defaultdict(float)
+    for log in logs:
+        added[(log.user_id, reference_id(log, "workout_session"))] += set_volume(log.set_type, log.reps, log.weight)
+    for (user_id, session_id), amount in added.items():
+        add_volume(user_id, session_id, amount)
     return records.update_for_new_logs(logs)
 
 

@@ -205,20 +205,35 @@ def weekly_streak(user_id: int, today: date | None = None) -> int:
     return streak
 
 
+def set_volume(set_type: str | None, reps: int | None, weight: float | None) -> float:
+    """What one set adds to its session's volume: reps x weight; warm-ups add nothing."""
+    return 0.0 if set_type == "warmup" else (reps or 0) * (weight or 0)
+
+
 def compute_volume(user_id: int, session_id: ObjectId) -> float:
-    """Sum of reps x weight over the session's sets, warm-ups excluded."""
+    """Sum of set_volume over the session's sets."""
     rows = (
         ExerciseLog.objects(user_id=user_id, workout_session=session_id, set_type__ne="warmup")
         .only("reps", "weight")
         .as_pymongo()
     )
-    return round(sum((row.get("reps") or 0) * (row.get("weight") or 0) for row in rows), 2)
+    return round(sum(set_volume(None, row.get("reps"), row.get("weight")) for row in rows), 2)
 
 
 def refresh_volume(user_id: int, session_id: ObjectId) -> None:
+    """Recounts the volume from the session's sets (after an edit or a delete)."""
     WorkoutSession.objects(id=session_id, user_id=user_id).update_one(
         set__total_volume=compute_volume(user_id, session_id), set__updated_at=utcnow()
     )
+
+
+def add_volume(user_id: int, session_id: ObjectId, amount: float) -> None:
+    """New sets add to the volume atomically ($inc) instead of recounting every set of the session
+    on each one logged. Completing the session recounts it exactly."""
+    changes: dict[str, Any] = {"set__updated_at": utcnow()}
+    if amount:
+        changes["inc__total_volume"] = amount
+    WorkoutSession.objects(id=session_id, user_id=user_id).update_one(**changes)
 
 
 # --- writes -----------------------------------------------------------------------------------------
