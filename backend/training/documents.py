@@ -119,7 +119,8 @@ class Workout(Document):
 
     meta = {
         "collection": "workouts",
-        "indexes": [("created_by_user_id", "-created_at"), ("is_public", "-created_at"), "tags"],
+        # exercises.exercise: deleting an exercise counts the workouts that use it
+        "indexes": [("created_by_user_id", "-created_at"), ("is_public", "-created_at"), "tags", "exercises.exercise"],
         "ordering": ["-created_at"],
     }
 
@@ -152,6 +153,7 @@ class WorkoutSession(Document):
             ("user_id", "-session_date"),
             ("user_id", "status", "-session_date"),
             ("user_id", "workout", "-session_date"),
+            "workout",  # deleting a workout counts its sessions, whoever ran them
             {
                 "fields": ["user_id", "client_id"],
                 "unique": True,
@@ -188,6 +190,7 @@ class ExerciseLog(Document):
             ("user_id", "workout_session", "set_number"),
             ("user_id", "exercise", "completed_at"),
             ("user_id", "-completed_at"),
+            "exercise",  # deleting an exercise counts its sets, whoever logged them
             {
                 "fields": ["user_id", "client_id"],
                 "unique": True,
