@@ -28,15 +28,20 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-async def athlete(url: str, number: int, deadline: float, stats: dict) -> None:
-    async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+async def sign_up(url: str, number: int, gate: asyncio.Semaphore) -> str:
+    """Setup, not load: a few at a time (password hashing is deliberately slow)."""
+    async with gate, httpx.AsyncClient(base_url=url, timeout=60) as http:
         response = await http.post(
             "/api/auth/register/",
             json={"username": f"soak{number}", "email": f"soak{number}@example.com", "password": "correct-Horse-battery-9"},
         )
         if response.status_code != 201:
             raise RuntimeError(f"registration failed: {response.status_code} {response.text}")
-        http.headers["Authorization"] = f"Token {response.json()['token']}"
+        return response.json()["token"]
+
+
+async def athlete(url: str, token: str, deadline: float, stats: dict) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=60, headers={"Authorization": f"Token {token}"}) as http:
         exercise = (await http.post("/api/exercises/", json={"name": "Soak Squat", "category": "strength"})).json()
         workout = (
             await http.post("/api/workouts/", json={"name": "Soak", "exercises": [{"exercise": exercise["id"], "order": 1, "target_sets": 20}]})
@@ -67,8 +72,10 @@ async def athlete(url: str, number: int, deadline: float, stats: dict) -> None:
 
 async def soak(server: DaphneServer, athletes: int, seconds: int) -> int:
     stats = {"requests": 0, "errors": 0, "sessions": 0, "acknowledged": 0, "stored": 0}
+    gate = asyncio.Semaphore(4)
+    tokens = await asyncio.gather(*(sign_up(server.url, n, gate) for n in range(athletes)))
     began = time.monotonic()
-    await asyncio.gather(*(athlete(server.url, n, began + seconds, stats) for n in range(athletes)))
+    await asyncio.gather(*(athlete(server.url, token, began + seconds, stats) for token in tokens))
     elapsed = time.monotonic() - began
     backends = ("PostgreSQL" if server.env.get("DATABASE_URL") else "SQLite") + ", " + (
         "channels-redis" if server.env.get("REDIS_URL") else "in-memory channel layer")
