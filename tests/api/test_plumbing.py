@@ -46,10 +46,12 @@ def test_admin_is_mounted(anon):
     assert anon.get("/admin/login/").status_code == 200
 
 
-def test_unknown_api_paths_get_json_404(anon):
+@pytest.mark.parametrize("debug", [False, True])
+def test_unknown_api_paths_get_json_404(anon, settings, debug):
+    settings.DEBUG = debug  # `make run` serves with DEBUG on
     response = anon.get("/api/no-such-thing/")
     assert response.status_code == 404
-    assert "detail" in response.json()
+    assert response.json()["detail"] == "No API endpoint at /api/no-such-thing/."
 
 
 def test_bodies_over_one_mebibyte_get_413_before_parsing(user_client):
