@@ -859,3 +859,35 @@ def test_a_set_is_kept_when_live_delivery_fails(user_client, session, bench, mon
     assert response.status_code == 201
     assert ExerciseLog.objects(id=response.json()["id"]).count() == 1
     assert f"could not publish set.logged to session.{session['id']}" in caplog.text
+
+
+def test_a_set_that_beats_no_record_costs_no_record_writes(user_client, session, bench, monkeypatch):
+    """Logging a set writes the set, adds to its session's volume and starts the rest timer (three
+    fsynced journal records). A set that beats no record sends no record update at all: each would
+    be a round trip to MongoDB for nothing, and most sets beat nothing."""
+    from mongoengine.queryset.base import BaseQuerySet
+
+    from backend.storage.embedded import Journal
+
+    logged(user_client, session["id"], bench["id"], 1, reps=10, weight=100)  # the records to beat
+    frames, record_updates = [], []
+    real_commit, real_update = Journal._commit, BaseQuerySet.update
+
+    def counting_commit(self):
+        before = self._journal_bytes
+        real_commit(self)
+        if self._journal_bytes > before:
+            frames.append(1)
+
+    def counting_update(self, *args, **kwargs):
+        if self._document is PersonalRecord:
+            record_updates.append(kwargs)
+        return real_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Journal, "_commit", counting_commit)
+    monkeypatch.setattr(BaseQuerySet, "update", counting_update)
+    logged(user_client, session["id"], bench["id"], 2, reps=8, weight=90)
+    assert (len(frames), record_updates) == (3, [])
+    logged(user_client, session["id"], bench["id"], 3, reps=10, weight=110)  # a new heaviest, volume, e1RM
+    assert len(record_updates) == 3
+    assert PersonalRecord.objects.get(user_id=session["user_id"]).heaviest_weight.value == 110

@@ -241,7 +241,10 @@ def _references(user_id: int, items: list[dict[str, Any]]) -> tuple[dict, dict]:
     session_ids = {parse_id(item.get("workout_session")) for item in items} - {None}
     exercise_ids = {parse_id(item.get("exercise")) for item in items} - {None}
     sessions = (
-        {str(s.id): s for s in WorkoutSession.objects(user_id=user_id, id__in=list(session_ids)).only("id", "status")}
+        {
+            str(s.id): s
+            for s in WorkoutSession.objects(user_id=user_id, id__in=list(session_ids)).only("id", "status", "workout")
+        }
         if session_ids
         else {}
     )

@@ -64,16 +64,18 @@ def sets_logged(logs: list[ExerciseLog], beaten: dict[ObjectId, list[dict[str, A
 
 
 def _start_rest(session_id: ObjectId, log: ExerciseLog) -> None:
-    session = WorkoutSession.objects(id=session_id).only("user_id", "status", "workout").first()
+    # the session as the write just read it (logs._references); the update re-checks the status
+    session = session_service.referenced(log, "workout_session")
     if session is None or session.status != "in_progress":
         return
     rest_seconds = _rest_seconds(session, session_service.reference_id(log, "exercise"))
     ends_at = utcnow() + timedelta(seconds=rest_seconds)
-    WorkoutSession.objects(id=session_id, status="in_progress").update_one(set__rest_ends_at=ends_at)
+    if not WorkoutSession.objects(id=session_id, status="in_progress").update_one(set__rest_ends_at=ends_at):
+        return  # paused or ended meanwhile: no rest to announce
     events.publish(
         "rest.started",
         session_id,
-        session.user_id,
+        log.user_id,
         ends_at=iso(ends_at),
         rest_seconds=rest_seconds,
         after_log_id=str(log.id),

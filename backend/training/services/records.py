@@ -52,6 +52,8 @@ def update_for_new_log(log: ExerciseLog) -> list[dict[str, Any]]:
     beaten = []
     for name, value in values.items():
         held = getattr(current, name)
+        if held is not None and (value < held.value or (value == held.value and held.date <= log.completed_at)):
+            continue  # cannot win: most sets beat nothing, and a write per record would be wasted
         better = (
             Q(**{name: None})
             | Q(**{f"{name}__value__lt": value})
