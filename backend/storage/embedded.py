@@ -114,6 +114,10 @@ class _JournaledCollectionStore(store.CollectionStore):
             self.journal.record({"o": "drop", "d": self.database.name, "c": self.name})
 
     def create_index(self, index_name, index_dict):
+        if self.indexes.get(index_name) == index_dict:
+            # As MongoDB: declaring an index that exists is a no-op. mongoengine re-declares every
+            # index on a process's first write to a collection; rebuilding them cost seconds at 100k.
+            return
         with self.journal.operation():
             super().create_index(index_name, index_dict)
             self.lookup.define(index_name, index_dict, self._documents)
