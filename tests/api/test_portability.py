@@ -425,6 +425,30 @@ def test_bad_hevy_rows_are_named_by_line(user_client):
     assert counts(user_client.user["id"]) == NOTHING
 
 
+def test_weights_and_distances_over_the_limits_after_conversion_are_bad_lines(user_client):
+    """Both apps' converted values are held to the API's limits (2,000 kg; 1,000 km), naming the cell."""
+    strong = "\n".join([
+        CURRENT_HEADER,
+        "2025-09-20 10:00:00,Legs,30m,Leg Press,1,2500,5,0,0,,,",
+        "2025-09-20 10:00:00,Legs,30m,Leg Press,2,300,5,0,0,,,",
+    ])
+    response = upload(user_client, STRONG, strong)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"line 2": ["Weight: '2500' is more than the limit of 2,000 kg."]}
+    hevy = "\n".join([
+        HEVY_HEADER.replace("weight_kg", "weight_lbs"),
+        '"Legs","20 Sep 2025, 10:00","20 Sep 2025, 11:00","","Leg Press","","",0,"normal",4500,5,,,',
+        '"Legs","20 Sep 2025, 10:00","20 Sep 2025, 11:00","","Run","","",0,"normal",,,1200,,',
+    ])
+    response = upload(user_client, HEVY, hevy)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "line 2": ["weight_lbs: '4500' is more than the limit of 2,000 kg."],
+        "line 3": ["distance_km: '1200' is more than the limit of 1,000,000 m."],
+    }
+    assert counts(user_client.user["id"]) == NOTHING
+
+
 def test_only_the_first_hundred_bad_lines_are_listed(user_client):
     rows = [f"2025-09-20 10:00:00,Arms,30m,Curl,{n},heavy,5,0,0,,," for n in range(1, 151)]
     response = upload(user_client, STRONG, "\n".join([CURRENT_HEADER, *rows]))

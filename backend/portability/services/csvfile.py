@@ -235,6 +235,16 @@ class Row:
             return None
         return value
 
+    def converted(self, column: str | None, value: float | None, factor: float | None, maximum: float, unit: str) -> float | None:
+        """`value` in the file's unit times `factor` (to kg or metres), checked against `maximum`."""
+        if value is None or factor is None or column is None:
+            return value
+        result = round(value * factor, 3)
+        if result > maximum:
+            self.error(column, f"{self.text(column)!r} is more than the limit of {maximum:,.0f} {unit}.")
+            return None
+        return result
+
     def moment(self, column: str, formats: tuple[str, ...]) -> datetime | None:
         raw = self.text(column)
         if not raw:

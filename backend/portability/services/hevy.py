@@ -74,14 +74,8 @@ class HevyFormat(CsvFormat):
             rpe = row.number("rpe", maximum=10)
             description = row.optional_text("description", importer.MAX_SESSION_NOTES)
             notes = row.optional_text("exercise_notes", importer.MAX_SET_NOTES)
-            if weight is not None:
-                weight = round(weight * WEIGHTS[weight_column], 3)
-                if weight > importer.MAX_WEIGHT:
-                    row.error(weight_column, f"{row.text(weight_column)!r} is more than {importer.MAX_WEIGHT} kg.")
-            if distance is not None:
-                distance = round(distance * DISTANCES[distance_column], 3)
-                if distance > importer.MAX_DISTANCE:
-                    row.error(distance_column, f"{row.text(distance_column)!r} is more than {importer.MAX_DISTANCE} m.")
+            weight = row.converted(weight_column, weight, WEIGHTS[weight_column], importer.MAX_WEIGHT, "kg")
+            distance = row.converted(distance_column, distance, DISTANCES.get(distance_column), importer.MAX_DISTANCE, "m")
             if rpe is not None and 0 < rpe < 1:
                 row.error("rpe", f"{row.text('rpe')!r} is less than 1.")
             if start and end and end < start:

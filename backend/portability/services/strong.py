@@ -121,8 +121,8 @@ class StrongFormat(CsvFormat):
             rpe = row.number("rpe", maximum=10)
             notes = row.optional_text("notes", importer.MAX_SET_NOTES)
             workout_notes = row.optional_text("workout notes", importer.MAX_SESSION_NOTES)
-            weight = _converted(row, weight_column, weight, factor, importer.MAX_WEIGHT)
-            distance = _converted(row, distance_column, distance, per_metre, importer.MAX_DISTANCE)
+            weight = row.converted(weight_column, weight, factor, importer.MAX_WEIGHT, "kg")
+            distance = row.converted(distance_column, distance, per_metre, importer.MAX_DISTANCE, "m")
             if rpe is not None and 0 < rpe < 1:
                 row.error("rpe", f"{row.text('rpe')!r} is less than 1.")
             if row.errors:
@@ -171,14 +171,3 @@ def _set_order(row: Row, order: str) -> tuple[str, str]:
         row.error("set order", f"{order!r} is not a set number, W (warm-up), D (drop set), F (failure) or Rest Timer.")
         return "normal", token
     return "normal", str(int(number))
-
-
-def _converted(row: Row, column: str | None, value, factor: float | None, maximum: float):
-    if value is None or factor is None or column is None:
-        return value
-    converted = round(value * factor, 3)
-    if converted > maximum:
-        row.error(column, f"{row.text(column)!r} is more than the limit of {maximum:g} {'kg' if 'weight' in column else 'm'}.")
-        return None
-    return converted
-
