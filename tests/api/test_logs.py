@@ -1,6 +1,7 @@
 """Exercise logs (sets): validation, rules, idempotency, bulk writes, session volume, personal
 records, progress, permissions, and the seed document's "Common Operations" walk."""
 
+import json
 import uuid
 from datetime import datetime, timedelta
 
@@ -296,6 +297,8 @@ def test_volume_added_set_by_set_and_in_bulk_reads_as_the_exact_sum(user_client,
     for n in range(1, 4):
         logged(user_client, sid, bench["id"], n, reps=1, weight=0.1)
     assert volume(user_client, sid) == 0.3
+    exported = json.loads(b"".join(user_client.get("/api/export/").streaming_content))
+    assert next(s for s in exported["sessions"] if s["id"] == sid)["total_volume"] == 0.3
     items = [{"workout_session": sid, "exercise": bench["id"], "set_number": n, "reps": 7, "weight": 22.68} for n in range(4, 24)]
     assert user_client.post(f"{LOGS}bulk_create/", {"logs": items}).status_code == 201
     assert volume(user_client, sid) == round(0.3 + 20 * 7 * 22.68, 2) == 3175.5

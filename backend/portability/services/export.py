@@ -28,6 +28,7 @@ from backend.coaching import services as coaching
 from backend.live.events import iso, now_iso
 from backend.portability.services.strong import format_duration
 from backend.training.documents import Exercise, ExerciseLog, UserProfile, Workout, WorkoutSession, utcnow
+from backend.training.services.sessions import shown_volume
 
 FORMAT_VERSION = 1
 APP = "workout-api"
@@ -164,6 +165,7 @@ def _session_json(row: dict) -> dict[str, Any]:
         "id": str(row["_id"]),
         "workout": str(row["workout"]),
         **{name: _plain(row.get(name), name) for name in SESSION_FIELDS},
+        "total_volume": shown_volume(row.get("total_volume")),
         "created_at": iso(row.get("created_at")),
         "updated_at": iso(row.get("updated_at")),
     }

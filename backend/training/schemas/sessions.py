@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field
 from backend.training.constants import SessionStatus
 from backend.training.schemas.common import IdOut, ObjectIdStr
 from backend.training.schemas.logs import LogOut
-from backend.training.services.sessions import elapsed_seconds, workout_ref
+from backend.training.services.sessions import elapsed_seconds, shown_volume, workout_ref
 
 
 class SessionIn(Schema):
@@ -60,8 +60,7 @@ class WorkoutRef(Schema):
     name: str | None = Field(description="Null if the workout has been deleted.")
 
 
-# Sets add to a session's volume as they arrive ($inc), so a sum such as 0.1 + 0.2 shows as 0.3.
-Volume = Annotated[float, AfterValidator(lambda value: round(value, 2))]
+Volume = Annotated[float, AfterValidator(shown_volume)]
 
 
 class SessionListOut(Schema):

@@ -227,6 +227,11 @@ def refresh_volume(user_id: int, session_id: ObjectId) -> None:
     )
 
 
+def shown_volume(value: float | None) -> float:
+    """A stored volume as it is read: sets add to it one at a time ($inc), so 0.1 + 0.2 reads 0.3."""
+    return round(value or 0, 2)
+
+
 def add_volume(user_id: int, session_id: ObjectId, amount: float) -> None:
     """New sets add to the volume atomically ($inc) instead of recounting every set of the session
     on each one logged. Completing the session recounts it exactly."""
