@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost and sync-only on purpose: Django then runs the whole chain and the (sync) views on one
     # worker thread per request instead of hopping between the event loop and a thread at every
-    # middleware (4x the requests/s, docs/performance.md). Nothing above it reads the body.
+    # middleware (docs/performance.md). Nothing above it reads the body.
     "backend.core.middleware.RequestSizeLimitMiddleware",
 ]
 
