@@ -19,11 +19,11 @@ from backend.training.services import notify, records
 from backend.training.services.common import get_or_404, owned_by, parse_id, reference_or_400
 from backend.training.services.sessions import (
     WithReferences,
+    add_volume,
     date_range,
     load_references,
     reference_id,
     referenced,
-    add_volume,
     refresh_volume,
     set_volume,
     to_utc,

@@ -214,10 +214,10 @@ def compute_volume(user_id: int, session_id: ObjectId) -> float:
     """Sum of set_volume over the session's sets."""
     rows = (
         ExerciseLog.objects(user_id=user_id, workout_session=session_id, set_type__ne="warmup")
-        .only("reps", "weight")
+        .only("set_type", "reps", "weight")
         .as_pymongo()
     )
-    return round(sum(set_volume(None, row.get("reps"), row.get("weight")) for row in rows), 2)
+    return round(sum(set_volume(row.get("set_type"), row.get("reps"), row.get("weight")) for row in rows), 2)
 
 
 def refresh_volume(user_id: int, session_id: ObjectId) -> None:
