@@ -31,14 +31,33 @@ export class OfflineError extends Error {
   }
 }
 
+/** The signed-in user's Authorization header, if any. */
+export function authorization(): Record<string, string> {
+  return token.value ? { Authorization: `Token ${token.value}` } : {};
+}
+
 function headers(body?: unknown): HeadersInit {
-  const h: Record<string, string> = { Accept: "application/json" };
+  const h: Record<string, string> = { Accept: "application/json", ...authorization() };
   if (body !== undefined) h["Content-Type"] = "application/json";
-  if (token.value) h.Authorization = `Token ${token.value}`;
   return h;
 }
 
 export const onUnauthorized = { handler: () => {} };
+
+/** Every answer passes here: its body as JSON (or its start as `detail` when it is not JSON), and a
+ * 401 while signed in ends the session. */
+export function received(status: number, text: string): QueueResponse {
+  let data: any = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = { detail: text.slice(0, 200) };
+    }
+  }
+  if (status === 401 && token.value) onUnauthorized.handler();
+  return { status, data };
+}
 
 /** The raw transport the sync queue uses: throws only on network failure. */
 export async function send(method: string, path: string, body?: unknown): Promise<QueueResponse> {
@@ -55,17 +74,7 @@ export async function send(method: string, path: string, body?: unknown): Promis
     throw error;
   }
   offline.value = false;
-  const text = await response.text();
-  let data: any = null;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = { detail: text.slice(0, 200) };
-    }
-  }
-  if (response.status === 401 && token.value) onUnauthorized.handler();
-  return { status: response.status, data };
+  return received(response.status, await response.text());
 }
 
 export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,5 +1,5 @@
 // Imports and exports over HTTP: uploads with progress and authenticated downloads.
-import { ApiError, OfflineError, token } from "../api/client";
+import { ApiError, OfflineError, authorization, received } from "../api/client";
 
 /** POSTs a multipart form with upload progress (fetch cannot report it). Rejects only when offline. */
 export function upload(
@@ -11,19 +11,10 @@ export function upload(
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", path);
-    xhr.setRequestHeader("Accept", "application/json");
-    if (token.value) xhr.setRequestHeader("Authorization", `Token ${token.value}`);
+    for (const [name, value] of Object.entries({ Accept: "application/json", ...authorization() })) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : 0);
     xhr.upload.onload = () => onUploaded();
-    xhr.onload = () => {
-      let data: any = null;
-      try {
-        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
-      } catch {
-        data = { detail: xhr.responseText.slice(0, 200) };
-      }
-      resolve({ status: xhr.status, data });
-    };
+    xhr.onload = () => resolve(received(xhr.status, xhr.responseText));
     xhr.onerror = () => reject(new OfflineError());
     xhr.send(form);
   });
@@ -39,18 +30,13 @@ export function attachmentName(header: string | null, fallback: string): string 
 export async function download(path: string, fallbackName: string): Promise<string> {
   let response: Response;
   try {
-    response = await fetch(path, { headers: token.value ? { Authorization: `Token ${token.value}` } : {}, cache: "no-store" });
+    response = await fetch(path, { headers: authorization(), cache: "no-store" });
   } catch {
     throw new OfflineError();
   }
   if (!response.ok) {
-    let detail = `HTTP ${response.status}`;
-    try {
-      detail = (await response.json()).detail ?? detail;
-    } catch {
-      /* not JSON */
-    }
-    throw new ApiError(response.status, detail);
+    const { status, data } = received(response.status, await response.text());
+    throw new ApiError(status, data?.detail ?? `HTTP ${status}`, data?.errors);
   }
   const name = attachmentName(response.headers.get("Content-Disposition"), fallbackName);
   const url = URL.createObjectURL(await response.blob());
