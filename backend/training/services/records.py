@@ -48,11 +48,11 @@ def update_for_new_log(log: ExerciseLog) -> list[dict[str, Any]]:
     if not values:
         return []
     key = Q(user_id=log.user_id, exercise=_exercise_id(log))
-    current = _get_or_create(log.user_id, _exercise_id(log))
+    current = _stored_or_created(log.user_id, _exercise_id(log))
     beaten = []
     for name, value in values.items():
-        held = getattr(current, name)
-        if held is not None and (value < held.value or (value == held.value and held.date <= log.completed_at)):
+        held = current.get(name)
+        if held is not None and (value < held["value"] or (value == held["value"] and held["date"] <= log.completed_at)):
             continue  # cannot win: most sets beat nothing, and a write per record would be wasted
         better = (
             Q(**{name: None})
@@ -61,8 +61,8 @@ def update_for_new_log(log: ExerciseLog) -> list[dict[str, Any]]:
         )
         entry = RecordSet(value=value, date=log.completed_at, log_id=log.id)
         won = PersonalRecord.objects(key & better).update_one(**{f"set__{name}": entry}, set__updated_at=utcnow())
-        if won and (held is None or value > held.value):
-            beaten.append({"record": name, "old": _shown(name, held.value if held else None), "new": _shown(name, value)})
+        if won and (held is None or value > held["value"]):
+            beaten.append({"record": name, "old": _shown(name, held["value"] if held else None), "new": _shown(name, value)})
     return beaten
 
 
@@ -137,13 +137,17 @@ def list_records(user_id: int, exercise_id: ObjectId | None = None) -> list[Pers
     return [r for r in PersonalRecord.objects(query) if any(getattr(r, name) for name in RECORDS)]
 
 
-def _get_or_create(user_id: int, exercise_id: ObjectId) -> PersonalRecord:
-    current = PersonalRecord.objects(user_id=user_id, exercise=exercise_id).first()
+def _stored_or_created(user_id: int, exercise_id: ObjectId) -> dict[str, Any]:
+    """The (user, exercise) record document as stored, created empty the first time. Read with
+    pymongo, not as a Document: this runs for every set logged."""
+    key = {"user_id": user_id, "exercise": exercise_id}
+    current = PersonalRecord._get_collection().find_one(key)
     if current is None:
         try:
-            current = PersonalRecord(user_id=user_id, exercise=exercise_id).save()
+            PersonalRecord(user_id=user_id, exercise=exercise_id).save()
         except NotUniqueError:  # created concurrently
-            current = PersonalRecord.objects.get(user_id=user_id, exercise=exercise_id)
+            pass
+        current = PersonalRecord._get_collection().find_one(key)
     return current
 
 
