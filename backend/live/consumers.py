@@ -120,9 +120,10 @@ class SessionConsumer(_TokenConsumer):
                 )
 
     async def live_event(self, message):
-        if message["event_type"].startswith("session."):
-            self.clock.apply(json.loads(message["text"]))
-        await self.send(text_data=message["text"])
+        for event in message["events"]:
+            if event["event_type"].startswith("session."):
+                self.clock.apply(json.loads(event["text"]))
+            await self.send(text_data=event["text"])
 
     async def grant_revoked(self, message):
         if message["athlete_id"] == self.owner_id:
@@ -158,11 +159,12 @@ class CoachConsumer(_TokenConsumer):
         athlete_id = message.get("athlete_id")
         if athlete_id not in self.athletes:
             return
-        event = json.loads(message["text"])
-        if event["type"].startswith("session."):
-            event["type"] = "athlete." + event["type"]
-        event["athlete"] = self.athletes[athlete_id]
-        await self.send_json(event)
+        for item in message["events"]:
+            event = json.loads(item["text"])
+            if event["type"].startswith("session."):
+                event["type"] = "athlete." + event["type"]
+            event["athlete"] = self.athletes[athlete_id]
+            await self.send_json(event)
 
     async def grant_created(self, message):
         athlete_id = message["athlete_id"]
@@ -194,7 +196,8 @@ class UserConsumer(_TokenConsumer):
         await self.send_json({"type": "me.snapshot", "server_time": events.now_iso(), "username": user.username})
 
     async def live_event(self, message):
-        await self.send(text_data=message["text"])
+        for event in message["events"]:
+            await self.send(text_data=event["text"])
 
 
 def _athlete_names(coach_id: int) -> list[tuple[int, str]]:

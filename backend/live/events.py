@@ -18,7 +18,9 @@ from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
 
-RELAY = "live.event"  # the consumer method that forwards an event to its socket (live_event)
+# The consumer method that forwards events to its socket (live_event). A message carries a list:
+# {"type": RELAY, "events": [{"event_type", "text"}, ...]}, each event one frame, in order.
+RELAY = "live.event"
 
 
 def session_group(session_id: Any) -> str:
@@ -65,7 +67,7 @@ def _send_all(deliveries: list[tuple[str, dict]]) -> None:
         results = await asyncio.gather(*(layer.group_send(group, message) for group, message in deliveries), return_exceptions=True)
         for (group, message), result in zip(deliveries, results):
             if isinstance(result, Exception):  # the write already succeeded; a lost notification must not undo it
-                logger.error("could not publish %s to %s", message.get("event_type", message["type"]), group, exc_info=result)
+                logger.error("could not publish %s to %s", _names(message), group, exc_info=result)
 
     try:
         async_to_sync(send_all)()
@@ -73,23 +75,35 @@ def _send_all(deliveries: list[tuple[str, dict]]) -> None:
         logger.exception("could not publish to %s", ", ".join(group for group, _ in deliveries))
 
 
+def _names(message: dict) -> str:
+    return ", ".join(item["event_type"] for item in message["events"]) if "events" in message else message["type"]
+
+
 def publish(event_type: str, session_id: Any, athlete_id: int, **payload: Any) -> dict:
     """Sends one event to the session's sockets and to the athlete's coaches' dashboards."""
-    event = {"type": event_type, "session_id": str(session_id), "server_time": now_iso(), **payload}
-    message = _relay(event)
+    return publish_all(session_id, athlete_id, [(event_type, payload)])[0]
+
+
+def publish_all(session_id: Any, athlete_id: int, items: list[tuple[str, dict[str, Any]]]) -> list[dict]:
+    """Sends several events of one session, in order, as one message per group: a set logged with
+    the records it beat and the rest it starts costs one channel-layer send per group, not one per
+    event (each send is several round trips to Redis, and one message per socket to relay)."""
+    server_time = now_iso()
+    sent = [{"type": event_type, "session_id": str(session_id), "server_time": server_time, **payload} for event_type, payload in items]
+    message = _relay(sent)
     _send_all([(session_group(session_id), message), (athlete_group(athlete_id), {**message, "athlete_id": athlete_id})])
-    return event
+    return sent
 
 
-def _relay(event: dict) -> dict:
+def _relay(sent: list[dict]) -> dict:
     # Encoded once here rather than once per socket: one set fans out to hundreds of sockets.
-    return {"type": RELAY, "event_type": event["type"], "text": json.dumps(event)}
+    return {"type": RELAY, "events": [{"event_type": event["type"], "text": json.dumps(event)} for event in sent]}
 
 
 def publish_to_user(user_id: int, event_type: str, **payload: Any) -> dict:
     """An event for every socket the user holds on ws/me/ (not tied to a session)."""
     event = {"type": event_type, "server_time": now_iso(), **payload}
-    _send(user_group(user_id), _relay(event))
+    _send(user_group(user_id), _relay([event]))
     return event
 
 

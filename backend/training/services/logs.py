@@ -18,14 +18,16 @@ from backend.training.services import exercises as exercise_service
 from backend.training.services import notify, records
 from backend.training.services.common import get_or_404, owned_by, parse_id, reference_or_400
 from backend.training.services.sessions import (
+    Rest,
     WithReferences,
-    add_volume,
     date_range,
     load_references,
     reference_id,
     referenced,
     refresh_volume,
+    rest_after,
     set_volume,
+    sets_added,
     to_utc,
 )
 
@@ -106,7 +108,7 @@ def create_log(user_id: int, data: dict[str, Any]) -> tuple[ExerciseLog, bool]:
         if not existing:
             raise
         return existing[client_id], False
-    notify.sets_logged([log], _after_created([log]))
+    notify.sets_logged([log], *_after_created([log]))
     return log, True
 
 
@@ -209,7 +211,7 @@ def _bulk_create(user_id: int, items: list[dict[str, Any]]) -> dict[str, Any]:
             if isinstance(exc, (NotUniqueError, BulkWriteError)) and _existing(user_id, list(first_with)):
                 raise _Raced() from exc
             raise
-        notify.sets_logged(logs, _after_created(logs))
+        notify.sets_logged(logs, *_after_created(logs))
 
     created = dict(zip(new, logs))
     results = []
@@ -224,15 +226,24 @@ def _bulk_create(user_id: int, items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"created": len(logs), "existing": len(existing), "results": results}
 
 
-def _after_created(logs: list[ExerciseLog]) -> dict[ObjectId, list[dict[str, Any]]]:
-    """What follows new sets: their sessions' volume and the user's records. Returns the records
-    each set beat (see records.update_for_new_log), by log id."""
+def _after_created(logs: list[ExerciseLog]) -> tuple[dict[ObjectId, list[dict[str, Any]]], dict[ObjectId, Rest]]:
+    """What follows new sets: their sessions' volume and rest timer (one write per session), and
+    the user's records. Returns the records each set beat (see records.update_for_new_log), by log
+    id, and the rest timers started, by session id."""
     added: dict[tuple[int, ObjectId], float] = defaultdict(float)
+    latest: dict[ObjectId, ExerciseLog] = {}
     for log in logs:
-        added[(log.user_id, reference_id(log, "workout_session"))] += set_volume(log.set_type, log.reps, log.weight)
+        session_id = reference_id(log, "workout_session")
+        added[(log.user_id, session_id)] += set_volume(log.set_type, log.reps, log.weight)
+        latest[session_id] = log
+    rests = {}
     for (user_id, session_id), amount in added.items():
-        add_volume(user_id, session_id, amount)
-    return records.update_for_new_logs(logs)
+        log = latest[session_id]
+        # the session as _references just read it (only id, status, paused_at and workout)
+        rest = rest_after(referenced(log, "workout_session"), reference_id(log, "exercise"))
+        if sets_added(user_id, session_id, amount, rest):
+            rests[session_id] = rest
+    return records.update_for_new_logs(logs), rests
 
 
 def _references(user_id: int, items: list[dict[str, Any]]) -> tuple[dict, dict]:
@@ -243,7 +254,7 @@ def _references(user_id: int, items: list[dict[str, Any]]) -> tuple[dict, dict]:
     sessions = (
         {
             str(s.id): s
-            for s in WorkoutSession.objects(user_id=user_id, id__in=list(session_ids)).only("id", "status", "workout")
+            for s in WorkoutSession.objects(user_id=user_id, id__in=list(session_ids)).only("id", "status", "paused_at", "workout")
         }
         if session_ids
         else {}

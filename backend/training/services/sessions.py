@@ -5,6 +5,7 @@ follow a successful write, such as publishing a live event, goes in one place.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
@@ -19,6 +20,7 @@ from backend.training.services import workouts as workout_service
 from backend.training.services.common import get_or_404, owned_by, parse_id, reference_or_400
 
 ONE_MS = timedelta(milliseconds=1)
+DEFAULT_REST_SECONDS = 60
 ACTIONS = {"in_progress": "start", "completed": "complete", "cancelled": "cancel"}
 
 
@@ -232,13 +234,46 @@ def shown_volume(value: float | None) -> float:
     return round(value or 0, 2)
 
 
-def add_volume(user_id: int, session_id: ObjectId, amount: float) -> None:
-    """New sets add to the volume atomically ($inc) instead of recounting every set of the session
-    on each one logged. Completing the session recounts it exactly."""
-    changes: dict[str, Any] = {"set__updated_at": utcnow()}
-    if amount:
-        changes["inc__total_volume"] = amount
-    WorkoutSession.objects(id=session_id, user_id=user_id).update_one(**changes)
+@dataclass(frozen=True)
+class Rest:
+    seconds: int
+    ends_at: datetime
+
+
+def rest_after(session: WorkoutSession, exercise_id: ObjectId) -> Rest | None:
+    """The rest a new set of this exercise starts: what the session's workout sets for it (its last
+    entry wins), else a minute. None unless the session, as just read, is running (in progress and
+    not paused)."""
+    if session.status != "in_progress" or session.paused_at is not None:
+        return None
+    # Read as stored, on every set: a Workout document would also load every exercise it names.
+    workout = Workout._get_collection().find_one({"_id": reference_id(session, "workout")}, {"exercises": 1})
+    seconds = None
+    for item in sorted(workout.get("exercises", []) if workout else [], key=lambda e: e["order"]):
+        if item["exercise"] == exercise_id:
+            seconds = item.get("rest_seconds")
+    seconds = DEFAULT_REST_SECONDS if seconds is None else seconds
+    return Rest(seconds, utcnow() + timedelta(seconds=seconds))
+
+
+def sets_added(user_id: int, session_id: ObjectId, volume: float, rest: Rest | None) -> bool:
+    """What new sets change on their session, in one write: the volume grows atomically ($inc,
+    instead of recounting every set of the session on each one logged; completing the session
+    recounts it exactly), and the rest timer starts if the session is still running (it may have
+    been paused or ended since it was read). Says whether the rest timer started."""
+    # pymongo rather than a queryset: this runs for every set logged, and a queryset costs more
+    # Python than the write does on the embedded store.
+    sessions = WorkoutSession._get_collection()
+    changes: dict[str, Any] = {"$set": {"updated_at": utcnow()}}
+    if volume:
+        changes["$inc"] = {"total_volume": volume}
+    key = {"_id": session_id, "user_id": user_id}
+    if rest is not None:
+        started = {**changes, "$set": {**changes["$set"], "rest_ends_at": rest.ends_at}}
+        if sessions.update_one({**key, "status": "in_progress", "paused_at": None}, started).matched_count:
+            return True
+    sessions.update_one(key, changes)
+    return False
 
 
 # --- writes -----------------------------------------------------------------------------------------
