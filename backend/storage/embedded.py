@@ -435,10 +435,21 @@ _SCALAR_ID_TYPES = (bson.ObjectId, str, int, float)
 
 
 def _ids_in_filter(spec: Any) -> list | None:
-    """The _id values an equality or $in filter pins down, else None."""
-    if not isinstance(spec, Mapping) or "_id" not in spec:
+    """The _id values an equality or $in filter pins down, at its top level or in a clause of its
+    top-level $and (mongoengine writes `Q(...) & Q(id__in=...)` that way), else None. MongoDB
+    answers both from the _id index."""
+    if not isinstance(spec, Mapping):
         return None
-    value = spec["_id"]
+    clauses = [spec, *spec["$and"]] if isinstance(spec.get("$and"), list) else [spec]
+    for clause in clauses:
+        if isinstance(clause, Mapping) and "_id" in clause:
+            ids = _pinned_ids(clause["_id"])
+            if ids is not None:
+                return ids  # every match satisfies this clause, so it is among these
+    return None
+
+
+def _pinned_ids(value: Any) -> list | None:
     if isinstance(value, _SCALAR_ID_TYPES):
         return [value]
     if isinstance(value, Mapping) and set(value) == {"$in"} and isinstance(value["$in"], (list, tuple)):

@@ -354,6 +354,34 @@ def test_inserting_a_set_without_client_id_examines_a_bounded_number_of_document
     assert len(examined) < 20
 
 
+def test_an_id_inside_and_is_looked_up_not_scanned(store_dir, monkeypatch):
+    """mongoengine writes `visible_to(user) & Q(id__in=...)` as {"$and": [{"$or": ...}, {"_id": ...}]};
+    logging a set runs such a query for its exercise. It must not test every stored document."""
+    import mongomock.collection
+
+    from backend.storage import embedded
+
+    docs = [{"_id": ObjectId(), "owner": n % 7, "public": n % 3 == 0} for n in range(5000)]
+    db, plain = open_db(store_dir), MongoClient()["workoutdb"]
+    db.docs.insert_many([dict(d) for d in docs])
+    plain.docs.insert_many([dict(d) for d in docs])
+    examined = []
+    for module in (embedded.filtering, mongomock.collection):
+        real = module.filter_applies
+        monkeypatch.setattr(module, "filter_applies", lambda spec, doc, real=real: examined.append(1) or real(spec, doc))
+    wanted = [docs[1]["_id"], docs[3]["_id"], docs[4001]["_id"], ObjectId()]
+    for spec in (
+        {"$and": [{"$or": [{"public": True}, {"owner": 1}]}, {"_id": {"$in": wanted}}]},
+        {"$and": [{"owner": {"$ne": 3}}, {"_id": docs[4001]["_id"]}], "public": False},
+        {"$and": [{"_id": {"$in": []}}, {"owner": 1}]},
+    ):
+        examined.clear()
+        found = sorted(d["_id"] for d in db.docs.find(spec))
+        assert len(examined) <= len(wanted), spec
+        assert found == sorted(d["_id"] for d in plain.docs.find(spec)), spec
+    assert sorted(d["_id"] for d in db.docs.find({"$and": [{"public": True}, {"_id": {"$in": wanted}}]})) == [docs[3]["_id"]]
+
+
 def test_sorting_agrees_with_mongomock_across_types(store_dir):
     import random
     from datetime import datetime, timedelta
