@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from bson import ObjectId
-from mongoengine import Q
+from mongoengine import Document, Q
 from mongoengine.errors import BulkWriteError, NotUniqueError
 
 from backend.core.errors import ApiError, InvalidInput
@@ -252,24 +252,24 @@ def _references(user_id: int, items: list[dict[str, Any]]) -> tuple[dict, dict]:
     session_ids = {parse_id(item.get("workout_session")) for item in items} - {None}
     exercise_ids = {parse_id(item.get("exercise")) for item in items} - {None}
     sessions = (
-        {
-            str(s.id): s
-            for s in WorkoutSession.objects(user_id=user_id, id__in=list(session_ids)).only("id", "status", "paused_at", "workout")
-        }
+        _by_id(WorkoutSession, {"user_id": user_id, "_id": {"$in": list(session_ids)}}, "status", "paused_at", "workout")
         if session_ids
         else {}
     )
+    visible = exercise_service.visible_to(user_id).to_query(Exercise)
     exercises = (
-        {
-            str(e.id): e
-            for e in Exercise.objects(exercise_service.visible_to(user_id) & Q(id__in=list(exercise_ids))).only(
-                "id", "name", "category"
-            )
-        }
+        _by_id(Exercise, {"$and": [visible, {"_id": {"$in": list(exercise_ids)}}]}, "name", "category")
         if exercise_ids
         else {}
     )
     return sessions, exercises
+
+
+def _by_id(model: type[Document], query: dict[str, Any], *fields: str) -> dict[str, Document]:
+    # pymongo, then documents of just these fields: this runs for every set logged, where a
+    # queryset's own bookkeeping cost more than the query.
+    found = model._get_collection().find(query, dict.fromkeys(fields, 1))
+    return {str(son["_id"]): model._from_son(son) for son in found}
 
 
 def _rule_errors(
