@@ -94,6 +94,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as directory:
         server = DaphneServer(Path(directory) / "data", extra_env={"BENCH_FLOOR_ENDPOINT": "true"})
+        server.manage("seed_exercises")  # the library `make run` and the containers seed
         server.start()
         try:
             run(server, args)

@@ -51,6 +51,7 @@ async def watch(url, sent_at, arrivals, ready, stop):
 async def run(watchers: int, sets: int, interval: float) -> None:
     with tempfile.TemporaryDirectory() as directory:
         server = DaphneServer(Path(directory) / "data")
+        server.manage("seed_exercises")  # the library `make run` and the containers seed
         server.start()
         try:
             await measure(server, watchers, sets, interval)

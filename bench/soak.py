@@ -93,6 +93,7 @@ def main():
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         server = DaphneServer(Path(directory) / "data")
+        server.manage("seed_exercises")  # the library `make run` and the containers seed
         server.start()
         try:
             status = asyncio.run(soak(server, args.athletes, args.seconds))
