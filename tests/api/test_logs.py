@@ -558,7 +558,8 @@ def test_a_bulk_client_id_race_is_retried_without_duplicates(user_client, sessio
                 workout_session=WorkoutSession.objects.get(id=session["id"]), exercise=Exercise.objects.get(id=bench["id"]),
                 user_id=user_id, set_number=3, reps=10, weight=50, client_id=items[2]["client_id"],
             ).save()
-            service._after_created([other])  # as that request does once its set is in
+            sessions, _ = service._references(user_id, [items[2]])
+            service._after_created([other], sessions)  # as that request does once its set is in
         return found
 
     monkeypatch.setattr(service, "_existing", late_writer)

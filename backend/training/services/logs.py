@@ -108,7 +108,7 @@ def create_log(user_id: int, data: dict[str, Any]) -> tuple[ExerciseLog, bool]:
         if not existing:
             raise
         return existing[client_id], False
-    notify.sets_logged([log], *_after_created([log]))
+    notify.sets_logged([log], *_after_created([log], sessions))
     return log, True
 
 
@@ -146,7 +146,7 @@ def update_log(user_id: int, log_id: str, changes: dict[str, Any]) -> ExerciseLo
     if errors:
         raise InvalidInput.from_errors({field: [message] for field, message in errors.items()})
     if "workout_session" in moves:
-        log.workout_session = sessions[moves["workout_session"]]
+        log.workout_session = sessions[moves["workout_session"]]["_id"]
     if "exercise" in moves:
         log.exercise = exercises[moves["exercise"]]
     for field in VALUES:
@@ -211,7 +211,7 @@ def _bulk_create(user_id: int, items: list[dict[str, Any]]) -> dict[str, Any]:
             if isinstance(exc, (NotUniqueError, BulkWriteError)) and _existing(user_id, list(first_with)):
                 raise _Raced() from exc
             raise
-        notify.sets_logged(logs, *_after_created(logs))
+        notify.sets_logged(logs, *_after_created(logs, sessions))
 
     created = dict(zip(new, logs))
     results = []
@@ -226,10 +226,13 @@ def _bulk_create(user_id: int, items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"created": len(logs), "existing": len(existing), "results": results}
 
 
-def _after_created(logs: list[ExerciseLog]) -> tuple[dict[ObjectId, list[dict[str, Any]]], dict[ObjectId, Rest]]:
+def _after_created(
+    logs: list[ExerciseLog], sessions: dict[str, dict[str, Any]]
+) -> tuple[dict[ObjectId, list[dict[str, Any]]], dict[ObjectId, Rest]]:
     """What follows new sets: their sessions' volume and rest timer (one write per session), and
-    the user's records. Returns the records each set beat (see records.update_for_new_log), by log
-    id, and the rest timers started, by session id."""
+    the user's records. `sessions` are the sessions as _references read them. Returns the records
+    each set beat (see records.update_for_new_log), by log id, and the rest timers started, by
+    session id."""
     added: dict[tuple[int, ObjectId], float] = defaultdict(float)
     latest: dict[ObjectId, ExerciseLog] = {}
     for log in logs:
@@ -238,38 +241,38 @@ def _after_created(logs: list[ExerciseLog]) -> tuple[dict[ObjectId, list[dict[st
         latest[session_id] = log
     rests = {}
     for (user_id, session_id), amount in added.items():
-        log = latest[session_id]
-        # the session as _references just read it (only id, status, paused_at and workout)
-        rest = rest_after(referenced(log, "workout_session"), reference_id(log, "exercise"))
+        rest = rest_after(sessions[str(session_id)], reference_id(latest[session_id], "exercise"))
         if sets_added(user_id, session_id, amount, rest):
             rests[session_id] = rest
     return records.update_for_new_logs(logs), rests
 
 
 def _references(user_id: int, items: list[dict[str, Any]]) -> tuple[dict, dict]:
-    """The sessions (the user's own) and exercises (visible to the user) the items name, by id,
-    each kind in one query."""
+    """The sessions (the user's own: status, paused_at and workout, as stored) and exercises
+    (visible to the user: name and category, as documents) the items name, by id, each kind in
+    one query. pymongo rather than querysets: this runs for every set logged, and a queryset's
+    own bookkeeping, like building a whole document, costs more than the query."""
     session_ids = {parse_id(item.get("workout_session")) for item in items} - {None}
     exercise_ids = {parse_id(item.get("exercise")) for item in items} - {None}
     sessions = (
-        _by_id(WorkoutSession, {"user_id": user_id, "_id": {"$in": list(session_ids)}}, "status", "paused_at", "workout")
+        _stored(WorkoutSession, {"user_id": user_id, "_id": {"$in": list(session_ids)}}, "status", "paused_at", "workout")
         if session_ids
         else {}
     )
     visible = exercise_service.visible_to(user_id).to_query(Exercise)
     exercises = (
-        _by_id(Exercise, {"$and": [visible, {"_id": {"$in": list(exercise_ids)}}]}, "name", "category")
+        {
+            key: Exercise._from_son(son)
+            for key, son in _stored(Exercise, {"$and": [visible, {"_id": {"$in": list(exercise_ids)}}]}, "name", "category").items()
+        }
         if exercise_ids
         else {}
     )
     return sessions, exercises
 
 
-def _by_id(model: type[Document], query: dict[str, Any], *fields: str) -> dict[str, Document]:
-    # pymongo, then documents of just these fields: this runs for every set logged, where a
-    # queryset's own bookkeeping cost more than the query.
-    found = model._get_collection().find(query, dict.fromkeys(fields, 1))
-    return {str(son["_id"]): model._from_son(son) for son in found}
+def _stored(model: type[Document], query: dict[str, Any], *fields: str) -> dict[str, dict[str, Any]]:
+    return {str(son["_id"]): son for son in model._get_collection().find(query, dict.fromkeys(fields, 1))}
 
 
 def _rule_errors(
@@ -281,7 +284,7 @@ def _rule_errors(
         session = sessions.get(str(parse_id(session_id))) if parse_id(session_id) else None
         if session is None:
             errors["workout_session"] = f"Workout session {session_id!r} does not exist or is not yours."
-        elif session.status == "cancelled":
+        elif session["status"] == "cancelled":
             errors["workout_session"] = f"Workout session {session_id!r} is cancelled; sets cannot be logged to it."
     if "exercise" in check:
         exercise_id = item.get("exercise")
@@ -297,7 +300,7 @@ def _build(user_id, data, sessions, exercises, client_id, **extra) -> ExerciseLo
     values = {field: getattr(data.get(field), "value", data.get(field)) for field in VALUES if data.get(field) is not None}
     return ExerciseLog(
         user_id=user_id,
-        workout_session=sessions[str(parse_id(data["workout_session"]))],
+        workout_session=sessions[str(parse_id(data["workout_session"]))]["_id"],
         exercise=exercises[str(parse_id(data["exercise"]))],
         client_id=client_id,
         completed_at=to_utc(data.get("completed_at")) or now,

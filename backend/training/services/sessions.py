@@ -4,7 +4,7 @@ Every write is one function (create, update, delete, and one per action), so wha
 follow a successful write, such as publishing a live event, goes in one place.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -240,14 +240,14 @@ class Rest:
     ends_at: datetime
 
 
-def rest_after(session: WorkoutSession, exercise_id: ObjectId) -> Rest | None:
+def rest_after(session: Mapping[str, Any], exercise_id: ObjectId) -> Rest | None:
     """The rest a new set of this exercise starts: what the session's workout sets for it (its last
-    entry wins), else a minute. None unless the session, as just read, is running (in progress and
-    not paused)."""
-    if session.status != "in_progress" or session.paused_at is not None:
+    entry wins), else a minute. None unless the session, as just read (stored fields), is running:
+    in progress and not paused."""
+    if session.get("status") != "in_progress" or session.get("paused_at") is not None:
         return None
     # Read as stored, on every set: a Workout document would also load every exercise it names.
-    workout = Workout._get_collection().find_one({"_id": reference_id(session, "workout")}, {"exercises": 1})
+    workout = Workout._get_collection().find_one({"_id": session.get("workout")}, {"exercises": 1})
     seconds = None
     for item in sorted(workout.get("exercises", []) if workout else [], key=lambda e: e["order"]):
         if item["exercise"] == exercise_id:
