@@ -3,14 +3,16 @@
 Starts a real daphne server (DATABASE_URL / REDIS_URL from the environment when set, else the
 embedded defaults), seeds data, then drives each scenario with wrk (Debian's `wrk`) at 32
 connections and prints requests/s, p50 and p99, and requests/s as a share of an authenticated
-no-op Ninja endpoint measured in the same run (the floor). Personal records are read for a user
-with 100,000 logged sets.
+no-op Ninja endpoint measured right before it in the same run (the floor); then p50 and p99 with one
+connection, which is each request's own latency without queueing behind the others. Personal
+records are read for a user with 100,000 logged sets.
 
     .venv/bin/python bench/api_load.py [--seconds 8] [--connections 32] [--logs 100000]
 """
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -66,7 +68,7 @@ def wrk(url: str, token: str, seconds: int, connections: int, method="GET", body
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     output = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", handle.name, url],
+        ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", handle.name, url],
         capture_output=True, text=True, check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -76,6 +78,22 @@ def wrk(url: str, token: str, seconds: int, connections: int, method="GET", body
     socket_errors = re.search(r"Socket errors: (.*)", output)
     return {"rps": rps, "p50": p50, "p99": p99, "non2xx": int(errors.group(1)) if errors else 0,
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def wait_idle(pid: int, timeout: float = 120) -> None:
+    """Returns once the server has used under 10% of a core for half a second."""
+    ticks_per_second = os.sysconf("SC_CLK_TCK")
+
+    def cpu_ticks() -> int:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = cpu_ticks()
+        time.sleep(0.5)
+        if cpu_ticks() - before < 0.05 * ticks_per_second:
+            return
 
 
 def _ms(value: str) -> float:
@@ -147,20 +165,35 @@ def run(server, args):
         ("session detail: GET /api/workout-sessions/{id}/", "GET", f"/api/workout-sessions/{session['id']}/", None),
         (f"personal records at {int(seeded):,} sets", "GET", "/api/exercise-logs/personal_records/", None),
     ]
+    floor_url = f"{url}{scenarios[0][2]}"
+    wrk(floor_url, token, 2, args.connections)  # warm-up: the first requests after a start are slower
     results = []
     for name, method, path, body in scenarios:
+        # The floor again right before each scenario: this VM's speed drifts within a run, and a
+        # ratio should compare two measures taken under the same conditions. Each measure starts
+        # with the server idle: when wrk stops, the server still works off what was sent.
+        wait_idle(server.process.pid)
+        floor = wrk(floor_url, token, max(2, args.seconds // 2), args.connections)["rps"]
         wrk(f"{url}{path}", token, 1, args.connections, method, body)  # warm-up
-        results.append((name, wrk(f"{url}{path}", token, args.seconds, args.connections, method, body)))
+        wait_idle(server.process.pid)
+        loaded = wrk(f"{url}{path}", token, args.seconds, args.connections, method, body)
+        wait_idle(server.process.pid)
+        # one request at a time: the latency of the work itself, without queueing behind 31 others
+        alone = wrk(f"{url}{path}", token, max(2, args.seconds // 2), 1, method, body)
+        results.append((name, loaded, alone, floor))
 
-    floor = results[0][1]["rps"]
     backends = ("PostgreSQL" if server.env.get("DATABASE_URL") else "SQLite") + ", " + (
         "channels-redis" if server.env.get("REDIS_URL") else "in-memory channel layer") + ", embedded MongoDB store"
     print(f"HTTP benchmark: wrk, {args.connections} connections, {args.seconds}s per scenario ({backends})")
     print(f"seeded {int(seeded):,} sets in {seed_seconds:.0f}s")
-    print(f"{'scenario':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs floor':>10}{'errors':>8}")
-    for name, r in results:
-        print(f"{name:<52}{r['rps']:>9.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['rps'] / floor:>9.0%}{r['non2xx']:>8}"
-              + (f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else ""))
+    print("vs floor: requests/s as a share of the floor's, measured just before the scenario (floor req/s)")
+    print(f"{'':<52}{f'--- {args.connections} connections ---':>57}{'--- 1 connection ---':>27}")
+    print(f"{'scenario':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs floor':>10}{'(floor)':>9}{'errors':>8}"
+          f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>9}")
+    for name, r, alone, floor in results:
+        print(f"{name:<52}{r['rps']:>9.0f}{r['p50']:>9.1f}{r['p99']:>9.1f}{r['rps'] / floor:>9.0%}{floor:>10.0f}{r['non2xx']:>8}"
+              f"{alone['p50']:>9.1f}{alone['p99']:>9.1f}{alone['non2xx']:>9}"
+              + (f"  socket errors: {r['socket_errors']} {alone['socket_errors']}".rstrip() if r["socket_errors"] or alone["socket_errors"] else ""))
 
 
 if __name__ == "__main__":
