@@ -13,7 +13,7 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
@@ -70,13 +70,27 @@ def _send_all(deliveries: list[tuple[str, dict]]) -> None:
                 logger.error("could not publish %s to %s", _names(message), group, exc_info=result)
 
     try:
-        async_to_sync(send_all)()
+        loop = _request_loop()
+        if loop is not None:
+            asyncio.run_coroutine_threadsafe(send_all(), loop).result()
+        else:
+            async_to_sync(send_all)()
     except Exception:
         logger.exception("could not publish to %s", ", ".join(group for group, _ in deliveries))
 
 
 def _names(message: dict) -> str:
     return ", ".join(item["event_type"] for item in message["events"]) if "events" in message else message["type"]
+
+
+def _request_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop serving this request, when this is a sync view's thread under ASGI (asgiref
+    records it there). Sending on it directly skips what async_to_sync adds for code that calls
+    back into this thread, which these sends never do (measured: about 7% of a logged set's CPU)."""
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or not loop.is_running() or asyncio._get_running_loop() is loop:
+        return None
+    return loop
 
 
 def publish(event_type: str, session_id: Any, athlete_id: int, **payload: Any) -> dict:

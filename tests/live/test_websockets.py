@@ -292,3 +292,41 @@ async def test_the_users_own_feed_gets_events_published_to_them():
     assert await closed_with(refused) == 4401
     await mine.disconnect()
     await theirs.disconnect()
+
+
+async def test_events_go_out_on_the_loop_serving_the_request_and_a_failure_keeps_the_set(monkeypatch, caplog):
+    """Under ASGI a sync view's events are sent on the event loop that serves the request (not
+    through async_to_sync); sockets get them in order, and a channel layer that fails costs the
+    watchers an event, never the athlete their set."""
+    from asgiref.sync import sync_to_async
+    from channels.layers import get_channel_layer
+
+    from backend.live import events
+    from backend.training.documents import ExerciseLog
+
+    athlete = await Athlete("ws-loop").register()
+    session_id, bench_id = await planned_session(athlete, rest_seconds=45)
+    await athlete.ok("post", f"/api/workout-sessions/{session_id}/start/")
+    ws, connected, _ = await connect(f"/ws/sessions/{session_id}/", athlete.token)
+    assert connected
+    await next_event(ws, "session.snapshot")
+
+    loops = []
+    real_request_loop = events._request_loop
+    monkeypatch.setattr(events, "_request_loop", lambda: loops.append(real_request_loop()) or loops[-1])
+    one = {"workout_session": session_id, "exercise": bench_id, "set_number": 1, "reps": 5, "weight": 100}
+    log = await athlete.ok("post", "/api/exercise-logs/", one)
+    burst = await events_until(ws, "rest.started")
+    assert [e["type"] for e in burst] == ["set.logged"] + ["record.new"] * 4 + ["rest.started"]
+    assert burst[0]["log"]["id"] == log["id"] and burst[-1]["rest_seconds"] == 45
+    assert loops == [asyncio.get_running_loop()]
+
+    async def broken(group, message):
+        raise ConnectionError("the channel layer is down")
+
+    monkeypatch.setattr(get_channel_layer(), "group_send", broken)
+    log = await athlete.ok("post", "/api/exercise-logs/", {**one, "set_number": 2})
+    assert await sync_to_async(ExerciseLog.objects(id=log["id"]).count)() == 1
+    failures = [r.getMessage() for r in caplog.records if r.getMessage().startswith("could not publish")]
+    assert f"could not publish set.logged, rest.started to session.{session_id}" in failures
+    await ws.disconnect()
