@@ -15,6 +15,7 @@ from backend.live.routing import websocket_urlpatterns  # noqa: E402
 
 startup.report_backends()
 startup.open_training_store()
+startup.settle_heap()
 
 # Websockets authenticate with the API token in the query string (no cookies), so any origin may connect.
 application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": URLRouter(websocket_urlpatterns)})
