@@ -1,6 +1,8 @@
 """How mongoengine reaches the training data: a real MongoDB, or the embedded store."""
 
+import contextlib
 import logging
+from typing import ContextManager
 
 import mongoengine
 from django.conf import settings
@@ -47,6 +49,16 @@ def register() -> None:
 def ping() -> None:
     """Raises if the training database does not answer."""
     get_db().command("ping")
+
+
+def writes_together() -> ContextManager:
+    """A block whose writes reach the disk as one. On the embedded store they are journaled as one
+    record, fsynced once when the block ends (a logged set, its session's volume and its records
+    cost one fsync, not one each), and a crash keeps all of them or none. On MongoDB each write is
+    acknowledged on its own, as without the block."""
+    server_store = getattr(getattr(get_db(), "_store", None), "server", None) if uses_embedded_store() else None
+    journal = getattr(server_store, "journal", None)
+    return journal.operation() if journal is not None else contextlib.nullcontext()
 
 
 def _without_credentials(uri: str) -> str:

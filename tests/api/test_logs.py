@@ -342,6 +342,37 @@ def test_moving_a_set_to_another_session_corrects_both(user_client, session, ben
     assert volume(user_client, other["id"]) == 900
 
 
+def test_editing_or_deleting_a_set_reaches_the_disk_as_one_record(user_client, session, bench, monkeypatch):
+    """The set, both sessions' volumes and the records change together: a crash between them would
+    leave a session's volume or a record that no stored set explains."""
+    other = started(user_client)
+    moved = logged(user_client, session["id"], bench["id"], 1, reps=10, weight=100)
+    logged(user_client, session["id"], bench["id"], 2, reps=5, weight=100)
+    frames = journal_records(monkeypatch)
+    assert user_client.patch(f"{LOGS}{moved['id']}/", {"workout_session": other["id"], "weight": 90}).status_code == 200
+    assert len(frames) == 1
+    assert user_client.delete(f"{LOGS}{moved['id']}/").status_code == 204
+    assert len(frames) == 2
+    assert (volume(user_client, session["id"]), volume(user_client, other["id"])) == (500, 0)
+    assert user_client.get(f"{LOGS}personal_records/").json()[0]["heaviest_weight"]["value"] == 100
+
+
+def journal_records(monkeypatch) -> list:
+    """Grows by one for each record the embedded store's journal appends (each fsynced)."""
+    from backend.storage.embedded import Journal
+
+    frames, real_commit = [], Journal._commit
+
+    def counting_commit(self):
+        before = self._journal_bytes
+        real_commit(self)
+        if self._journal_bytes > before:
+            frames.append(1)
+
+    monkeypatch.setattr(Journal, "_commit", counting_commit)
+    return frames
+
+
 def test_put_replaces_the_set(user_client, session, bench):
     squat = exercise(user_client, "Back Squat")
     original = logged(user_client, session["id"], bench["id"], 1, reps=10, weight=100, rpe=8, notes="x",
@@ -892,33 +923,26 @@ def test_a_set_is_kept_when_live_delivery_fails(user_client, session, bench, mon
 
 def test_a_set_that_beats_no_record_costs_no_record_writes(user_client, session, bench, monkeypatch):
     """Logging a set writes the set, then adds to its session's volume and starts the rest timer in
-    one write (two fsynced journal records). A set that beats no record sends no record update at
+    one write; on the embedded store both reach the disk as one fsynced journal record, with the
+    records the set beats when it beats some. A set that beats no record sends no record update at
     all: each would be a round trip to MongoDB for nothing, and most sets beat nothing."""
     from mongoengine.queryset.base import BaseQuerySet
 
-    from backend.storage.embedded import Journal
-
     logged(user_client, session["id"], bench["id"], 1, reps=10, weight=100)  # the records to beat
-    frames, record_updates = [], []
-    real_commit, real_update = Journal._commit, BaseQuerySet.update
-
-    def counting_commit(self):
-        before = self._journal_bytes
-        real_commit(self)
-        if self._journal_bytes > before:
-            frames.append(1)
+    frames = journal_records(monkeypatch)
+    record_updates = []
+    real_update = BaseQuerySet.update
 
     def counting_update(self, *args, **kwargs):
         if self._document is PersonalRecord:
             record_updates.append(kwargs)
         return real_update(self, *args, **kwargs)
 
-    monkeypatch.setattr(Journal, "_commit", counting_commit)
     monkeypatch.setattr(BaseQuerySet, "update", counting_update)
     logged(user_client, session["id"], bench["id"], 2, reps=8, weight=90)
-    assert (len(frames), record_updates) == (2, [])
+    assert (len(frames), record_updates) == (1, [])
     stored = WorkoutSession.objects.get(id=session["id"])
     assert stored.total_volume == 10 * 100 + 8 * 90 and stored.rest_ends_at is not None
     logged(user_client, session["id"], bench["id"], 3, reps=10, weight=110)  # a new heaviest, volume, e1RM
-    assert len(record_updates) == 3
+    assert (len(frames), len(record_updates)) == (2, 3)
     assert PersonalRecord.objects.get(user_id=session["user_id"]).heaviest_weight.value == 110

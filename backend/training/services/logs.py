@@ -13,6 +13,7 @@ from mongoengine import Document, Q
 from mongoengine.errors import BulkWriteError, NotUniqueError
 
 from backend.core.errors import ApiError, InvalidInput
+from backend.storage.connection import writes_together
 from backend.training.documents import Exercise, ExerciseLog, WorkoutSession, utcnow
 from backend.training.services import exercises as exercise_service
 from backend.training.services import notify, records
@@ -101,14 +102,16 @@ def create_log(user_id: int, data: dict[str, Any]) -> tuple[ExerciseLog, bool]:
     if errors:
         raise InvalidInput.from_errors({field: [message] for field, message in errors.items()})
     log = _build(user_id, data, sessions, exercises, client_id)
-    try:
-        log.save()
-    except NotUniqueError:  # the same client_id, sent twice at once
-        existing = _existing(user_id, [client_id])
-        if not existing:
-            raise
-        return existing[client_id], False
-    notify.sets_logged([log], *_after_created([log], sessions))
+    with writes_together():
+        try:
+            log.save()
+        except NotUniqueError:  # the same client_id, sent twice at once
+            existing = _existing(user_id, [client_id])
+            if not existing:
+                raise
+            return existing[client_id], False
+        followed_by = _after_created([log], sessions)
+    notify.sets_logged([log], *followed_by)
     return log, True
 
 
@@ -156,10 +159,11 @@ def update_log(user_id: int, log_id: str, changes: dict[str, Any]) -> ExerciseLo
     if changes.get("completed_at") is not None:
         log.completed_at = to_utc(changes["completed_at"])
     log.updated_at = utcnow()
-    log.save()
-    for session_id in {old_session_id, reference_id(log, "workout_session")}:
-        refresh_volume(user_id, session_id)
-    records.after_log_changed(log, old_exercise_id)
+    with writes_together():
+        log.save()
+        for session_id in {old_session_id, reference_id(log, "workout_session")}:
+            refresh_volume(user_id, session_id)
+        records.after_log_changed(log, old_exercise_id)
     notify.set_changed("set.updated", log)
     return log
 
@@ -167,9 +171,10 @@ def update_log(user_id: int, log_id: str, changes: dict[str, Any]) -> ExerciseLo
 def delete_log(user_id: int, log_id: str) -> None:
     log = get_log(user_id, log_id)
     session_id, exercise_id = reference_id(log, "workout_session"), reference_id(log, "exercise")
-    log.delete()
-    refresh_volume(user_id, session_id)
-    records.after_log_deleted(user_id, exercise_id, log.id)
+    with writes_together():
+        log.delete()
+        refresh_volume(user_id, session_id)
+        records.after_log_deleted(user_id, exercise_id, log.id)
     notify.set_changed("set.deleted", log)
 
 
@@ -203,15 +208,17 @@ def _bulk_create(user_id: int, items: list[dict[str, Any]]) -> dict[str, Any]:
     for log in logs:
         log.validate()
     if logs:
-        try:
-            ExerciseLog.objects.insert(logs, load_bulk=False)
-        except Exception as exc:
-            # An ordered insert stops at the first failure; take back what went in before it.
-            ExerciseLog.objects(id__in=[log.id for log in logs]).delete()
-            if isinstance(exc, (NotUniqueError, BulkWriteError)) and _existing(user_id, list(first_with)):
-                raise _Raced() from exc
-            raise
-        notify.sets_logged(logs, *_after_created(logs, sessions))
+        with writes_together():
+            try:
+                ExerciseLog.objects.insert(logs, load_bulk=False)
+            except Exception as exc:
+                # An ordered insert stops at the first failure; take back what went in before it.
+                ExerciseLog.objects(id__in=[log.id for log in logs]).delete()
+                if isinstance(exc, (NotUniqueError, BulkWriteError)) and _existing(user_id, list(first_with)):
+                    raise _Raced() from exc
+                raise
+            followed_by = _after_created(logs, sessions)
+        notify.sets_logged(logs, *followed_by)
 
     created = dict(zip(new, logs))
     results = []
