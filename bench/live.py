@@ -83,7 +83,13 @@ async def measure(server, watchers, sets, interval):
         began = time.perf_counter()
         tasks = [asyncio.create_task(watch(url, sent_at, arrivals[i], ready, stop)) for i in range(watchers)]
         for _ in range(watchers):
-            await ready.acquire()
+            # a watcher that failed to connect never becomes ready: stop with its error
+            waiting = asyncio.create_task(ready.acquire())
+            await asyncio.wait([waiting, *tasks], return_when=asyncio.FIRST_COMPLETED)
+            if not waiting.done():
+                waiting.cancel()
+                failed = next(task for task in tasks if task.done())
+                raise RuntimeError(f"a watcher could not connect: {failed.exception()!r}")
         connect_seconds = time.perf_counter() - began
 
         post_seconds = []

@@ -20,14 +20,28 @@ logger = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_TRY_AGAIN = 1013  # the protocol's "try again later": the channel layer could not be reached
 HEARTBEAT_SECONDS = 5
 MAX_CLIENT_MESSAGE_BYTES = 4096
+
+
+class _LayerUnavailable(Exception):
+    """Joining a group failed: the channel layer (Redis) is down or refused the connection."""
 
 
 class _TokenConsumer(AsyncJsonWebsocketConsumer):
     """Shared by both sockets: token from the query string, ping/pong, tolerant JSON input."""
 
     groups_joined: list[str]
+
+    async def websocket_connect(self, message):
+        # Without this a layer failure while joining is an exception in the handshake: the client
+        # sees HTTP 500 instead of a close code it can act on (reconnect with back-off).
+        try:
+            await super().websocket_connect(message)
+        except _LayerUnavailable:
+            logger.exception("live socket %s refused: the channel layer is unavailable", self.scope.get("path"))
+            await self.refuse(CLOSE_TRY_AGAIN)
 
     async def authenticate(self):
         query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
@@ -40,7 +54,10 @@ class _TokenConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=code)
 
     async def join(self, group: str):
-        await self.channel_layer.group_add(group, self.channel_name)
+        try:
+            await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as exc:
+            raise _LayerUnavailable(group) from exc
         self.groups_joined.append(group)
 
     async def leave(self, group: str):

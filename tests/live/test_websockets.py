@@ -117,6 +117,24 @@ async def test_refusals_have_close_codes():
         await communicator.disconnect()
 
 
+async def test_a_channel_layer_that_cannot_be_reached_closes_sockets_with_try_again_later(monkeypatch, caplog):
+    """1013 rather than a failed handshake (HTTP 500): clients reconnect with back-off."""
+    from channels.layers import get_channel_layer
+
+    athlete = await Athlete("ws-layer-down").register()
+    session_id, _ = await planned_session(athlete)
+
+    async def unreachable(group, channel):
+        raise ConnectionError("Too many connections")
+
+    monkeypatch.setattr(get_channel_layer(), "group_add", unreachable)
+    for path in (f"/ws/sessions/{session_id}/", "/ws/coach/", "/ws/me/"):
+        communicator, _, _ = await connect(path, athlete.token)
+        assert await closed_with(communicator) == consumers.CLOSE_TRY_AGAIN == 1013, path
+        await communicator.disconnect()
+    assert sum("the channel layer is unavailable" in r.getMessage() for r in caplog.records) == 3
+
+
 async def test_owner_gets_a_snapshot_then_every_event():
     athlete = await Athlete("ws-lifter").register()
     session_id, bench_id = await planned_session(athlete, rest_seconds=90)
