@@ -154,12 +154,15 @@ EMBEDDED_MONGO_DIR = DATA_DIR / "mongo"
 # --- Channel layer and cache -------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    # redis-py 8 reads with a 5 s socket timeout by default, as long as channels-redis's blocking pop
-    # waits for a message: an idle consumer's receive then raised TimeoutError and its socket closed
-    # with 1011 every few seconds. Reads may wait longer than the pop; connecting stays bounded.
+    # The pub/sub layer: sending to a group is one PUBLISH, and each process subscribes once per
+    # group and hands the message to its own sockets. The first layer (channels_redis.core) stored
+    # a copy in Redis for every socket of a group and took a pooled connection for every join in
+    # flight; redis-py 8 caps a pool at 100, so a burst of 150 sockets got HTTP 500 handshakes
+    # (tests/live/test_live_daphne.py). channels-redis calls this layer beta: the version is pinned.
+    # Reads may wait 30 s (redis-py 8's default of 5 s once closed idle sockets); connecting is bounded.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}]},
         }
     }

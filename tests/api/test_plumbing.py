@@ -163,7 +163,7 @@ def test_the_configured_backends_are_the_ones_in_use():
     else:
         assert connection.vendor == "sqlite"
     layer = type(get_channel_layer()).__name__
-    assert layer == ("RedisChannelLayer" if os.environ.get("REDIS_URL") else "InMemoryChannelLayer")
+    assert layer == ("RedisPubSubChannelLayer" if os.environ.get("REDIS_URL") else "InMemoryChannelLayer")
 
 
 @pytest.mark.parametrize("text", ["nul\x00inside", "lone \udaa4 surrogate"])

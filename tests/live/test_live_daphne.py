@@ -92,6 +92,22 @@ async def test_owner_and_coach_see_a_set_within_a_second_and_revocation_disconne
     assert athlete not in log_text and coach not in log_text  # ...but never their tokens
 
 
+async def test_a_burst_of_sockets_all_get_their_snapshot(daphne_server):
+    """150 watchers connecting at once, more than redis-py's default pool of 100 connections:
+    with the first channels-redis layer each join took a pooled connection, and past 100 the
+    handshakes failed with HTTP 500."""
+    url, ws_url = daphne_server.url, daphne_server.ws_url
+    athlete = register(url, "live-burst")
+    session_id, _ = running_session(url, athlete)
+
+    async def watch():
+        async with connect(f"{ws_url}/ws/sessions/{session_id}/?token={athlete}", open_timeout=60) as ws:
+            return (await receive_type(ws, "session.snapshot", 60))["session_id"]
+
+    assert await asyncio.gather(*(watch() for _ in range(150))) == [session_id] * 150
+    assert "Traceback" not in daphne_server.read_log()
+
+
 async def test_refused_handshakes_carry_close_codes(daphne_server):
     url, ws_url = daphne_server.url, daphne_server.ws_url
     athlete = register(url, "live-owner")
