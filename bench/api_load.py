@@ -3,9 +3,10 @@
 Starts a real daphne server (DATABASE_URL / REDIS_URL from the environment when set, else the
 embedded defaults), seeds data, then drives each scenario with wrk (Debian's `wrk`) at 32
 connections and prints requests/s, p50 and p99, and requests/s as a share of an authenticated
-no-op Ninja endpoint measured right before it in the same run (the floor); then p50 and p99 with one
-connection, which is each request's own latency without queueing behind the others. Personal
-records are read for a user with 100,000 logged sets.
+no-op Ninja endpoint measured right before and right after it in the same run (the floor); then
+p50 and p99 with one connection, which is each request's own latency without queueing behind the
+others. Each scenario runs on a freshly started server. Personal records are read for a user with
+100,000 logged sets.
 
     .venv/bin/python bench/api_load.py [--seconds 8] [--connections 32] [--logs 100000]
 """
@@ -178,10 +179,14 @@ def run(server, args):
         server.start(timeout=300)
         wrk(floor_url, token, 2, args.connections)  # warm-up: the first requests after a start are slower
         wait_idle(server.process.pid)
-        floor = wrk(floor_url, token, max(2, args.seconds // 2), args.connections)["rps"]
+        floor_before = wrk(floor_url, token, max(2, args.seconds // 2), args.connections)["rps"]
         wrk(f"{url}{path}", token, 1, args.connections, method, body)  # warm-up
         wait_idle(server.process.pid)
         loaded = wrk(f"{url}{path}", token, args.seconds, args.connections, method, body)
+        wait_idle(server.process.pid)
+        # and right after: the ratio is to the mean of the two, so a drift during the scenario
+        # counts half against it, half for it
+        floor = (floor_before + wrk(floor_url, token, max(2, args.seconds // 2), args.connections)["rps"]) / 2
         wait_idle(server.process.pid)
         # one request at a time: the latency of the work itself, without queueing behind 31 others
         alone = wrk(f"{url}{path}", token, max(2, args.seconds // 2), 1, method, body)
@@ -191,7 +196,7 @@ def run(server, args):
         "channels-redis" if server.env.get("REDIS_URL") else "in-memory channel layer") + ", embedded MongoDB store"
     print(f"HTTP benchmark: wrk, {args.connections} connections, {args.seconds}s per scenario ({backends})")
     print(f"seeded {int(seeded):,} sets in {seed_seconds:.0f}s")
-    print("vs floor: requests/s as a share of the floor's, measured just before the scenario (floor req/s)")
+    print("vs floor: requests/s as a share of the floor's, measured just before and just after the scenario (their mean req/s)")
     print(f"{'':<52}{f'--- {args.connections} connections ---':>57}{'--- 1 connection ---':>27}")
     print(f"{'scenario':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs floor':>10}{'(floor)':>9}{'errors':>8}"
           f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>9}")
