@@ -131,10 +131,6 @@ class PersonalRecordOut(Schema):
     best_set_volume: RecordOut | None = Field(description="reps x weight.")
     best_e1rm: RecordOut | None = Field(description="Estimated one-rep max (Epley: weight x (1 + reps / 30)).")
 
-    @staticmethod
-    def resolve_exercise(obj):
-        return referenced(obj, "exercise")
-
 
 class RecordFilters(Schema):
     exercise: ObjectIdStr | None = Field(None, description="Only this exercise.")

@@ -24,7 +24,6 @@ from backend.training.services.sessions import (
     date_range,
     load_references,
     reference_id,
-    referenced,
     refresh_volume,
     rest_after,
     set_volume,
@@ -61,9 +60,13 @@ def get_log(user_id: int, log_id: str) -> ExerciseLog:
 def personal_records(user_id: int, exercise: str | None) -> list:
     exercise_id = _visible_exercise(user_id, exercise).id if exercise else None
     found = records.list_records(user_id, exercise_id)
-    load_exercises(found)
-    found = [r for r in found if referenced(r, "exercise") is not None]
-    return sorted(found, key=lambda r: (referenced(r, "exercise").name.lower(), str(reference_id(r, "exercise"))))
+    exercises = _stored(Exercise, {"_id": {"$in": [r["exercise"] for r in found]}}, "name", "category")
+    shown = [
+        {**r, "exercise": {"id": r["exercise"], **exercises[str(r["exercise"])]}}
+        for r in found
+        if str(r["exercise"]) in exercises
+    ]
+    return sorted(shown, key=lambda r: (r["exercise"]["name"].lower(), str(r["exercise"]["id"])))
 
 
 def progress(user_id: int, filters) -> list[dict[str, Any]]:
