@@ -3,6 +3,8 @@
 import asyncio
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -13,7 +15,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import STRONG_PASSWORD
-from tests.servers import ROOT
+from tests.servers import ROOT, DaphneServer, free_port
 
 pytestmark = pytest.mark.server
 
@@ -167,3 +169,70 @@ async def test_an_idle_socket_stays_open_over_channels_redis(daphne_server):
         )
         assert (await receive_type(ws, "set.logged", 5))["log"]["reps"] == 5
     assert "TimeoutError" not in daphne_server.read_log()
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, so it can be stopped and started again."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
+async def test_sockets_hear_events_again_after_redis_restarts_and_sets_are_kept_meanwhile(tmp_path):
+    """Redis going away costs watchers the events published meanwhile, never the athlete a set;
+    once Redis is back, the sockets that stayed open get events again without reconnecting."""
+    redis = PrivateRedis()
+    redis.start()
+    server = DaphneServer(tmp_path / "server-data", extra_env={"REDIS_URL": redis.url})
+    server.start()
+    try:
+        athlete = register(server.url, "live-restart")
+        session_id, exercise_id = running_session(server.url, athlete)
+
+        def log_set(number):
+            body = {"workout_session": session_id, "exercise": exercise_id, "set_number": number, "reps": 5, "weight": 80}
+            return httpx.post(f"{server.url}/api/exercise-logs/", json=body, headers={"Authorization": f"Token {athlete}"})
+
+        async with connect(f"{server.ws_url}/ws/sessions/{session_id}/?token={athlete}") as ws:
+            await receive_type(ws, "session.snapshot", 5)
+            redis.stop()
+            assert (await asyncio.to_thread(log_set, 1)).status_code == 201
+            redis.start()
+            deadline = time.monotonic() + 15
+            number = 1
+            while True:  # the layer re-subscribes on its next read; until then events are lost
+                number += 1
+                assert (await asyncio.to_thread(log_set, number)).status_code == 201
+                try:
+                    event = await receive_type(ws, "set.logged", 1)
+                    break
+                except TimeoutError:
+                    assert time.monotonic() < deadline, "no event reached the socket after Redis came back"
+            assert event["log"]["set_number"] == number
+        logged = httpx.get(f"{server.url}/api/exercise-logs/?session={session_id}", headers={"Authorization": f"Token {athlete}"})
+        assert logged.json()["count"] == number
+        assert "could not publish set.logged" in server.read_log()
+    finally:
+        server.stop()
+        server.drop_database()
+        redis.stop()
