@@ -100,6 +100,17 @@ async def planned_session(athlete: Athlete, rest_seconds=90):
     return session["id"], str(bench.id)
 
 
+async def watching_a_started_session(username, rest_seconds):
+    """A new athlete's started session, with the athlete's socket on it past its snapshot."""
+    athlete = await Athlete(username).register()
+    session_id, bench_id = await planned_session(athlete, rest_seconds=rest_seconds)
+    await athlete.ok("post", f"/api/workout-sessions/{session_id}/start/")
+    ws, connected, _ = await connect(f"/ws/sessions/{session_id}/", athlete.token)
+    assert connected
+    await next_event(ws, "session.snapshot")
+    return athlete, session_id, bench_id, ws
+
+
 async def test_refusals_have_close_codes():
     athlete = await Athlete("ws-owner").register()
     stranger = await Athlete("ws-stranger").register()
@@ -149,12 +160,7 @@ async def test_relaying_an_event_costs_no_thread_hop(monkeypatch):
         return await real()
 
     monkeypatch.setattr(channels.consumer, "aclose_old_connections", counting)
-    athlete = await Athlete("ws-relay").register()
-    session_id, bench_id = await planned_session(athlete, rest_seconds=30)
-    await athlete.ok("post", f"/api/workout-sessions/{session_id}/start/")
-    ws, connected, _ = await connect(f"/ws/sessions/{session_id}/", athlete.token)
-    assert connected
-    await next_event(ws, "session.snapshot")
+    athlete, session_id, bench_id, ws = await watching_a_started_session("ws-relay", rest_seconds=30)
     before = len(hops)
     one = {"workout_session": session_id, "exercise": bench_id, "set_number": 1, "reps": 5, "weight": 100}
     await athlete.ok("post", "/api/exercise-logs/", one)
@@ -351,12 +357,7 @@ async def test_events_go_out_on_the_loop_serving_the_request_and_a_failure_keeps
     from backend.live import events
     from backend.training.documents import ExerciseLog
 
-    athlete = await Athlete("ws-loop").register()
-    session_id, bench_id = await planned_session(athlete, rest_seconds=45)
-    await athlete.ok("post", f"/api/workout-sessions/{session_id}/start/")
-    ws, connected, _ = await connect(f"/ws/sessions/{session_id}/", athlete.token)
-    assert connected
-    await next_event(ws, "session.snapshot")
+    athlete, session_id, bench_id, ws = await watching_a_started_session("ws-loop", rest_seconds=45)
 
     loops = []
     real_request_loop = events._request_loop
