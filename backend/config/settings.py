@@ -78,9 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Innermost and sync-only on purpose: Django then runs the whole chain and the (sync) views on one
-    # worker thread per request instead of hopping between the event loop and a thread at every
-    # middleware (docs/performance.md). Nothing above it reads the body.
+    # Every middleware here is sync: backend.core.asgi runs the chain and the view as one call on the
+    # request's worker thread (docs/performance.md). Nothing above this one reads the body.
     "backend.core.middleware.RequestSizeLimitMiddleware",
 ]
 

