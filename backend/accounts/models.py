@@ -17,7 +17,12 @@ class ApiTokenQuerySet(models.QuerySet):
         return token, key
 
     def for_key(self, key: str) -> "ApiToken | None":
-        return self.select_related("user").filter(key_hash=hash_key(key), user__is_active=True).first()
+        # get(), not first(): key_hash is unique, and first() orders by created_at (Meta.ordering),
+        # which every authenticated request paid for (~60 us of ~2 ms on the no-op endpoint).
+        try:
+            return self.select_related("user").get(key_hash=hash_key(key), user__is_active=True)
+        except self.model.DoesNotExist:
+            return None
 
 
 class ApiToken(models.Model):
