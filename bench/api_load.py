@@ -166,6 +166,10 @@ def run(server, args):
         (f"personal records at {int(seeded):,} sets", "GET", "/api/exercise-logs/personal_records/", None),
     ]
     floor_url = f"{url}{scenarios[0][2]}"
+
+    def floor_rps() -> float:
+        return wrk(floor_url, token, max(2, args.seconds // 2), args.connections)["rps"]
+
     results = []
     for name, method, path, body in scenarios:
         # Each scenario on a server started afresh: on the embedded store every set a scenario logs
@@ -179,14 +183,14 @@ def run(server, args):
         server.start(timeout=300)
         wrk(floor_url, token, 2, args.connections)  # warm-up: the first requests after a start are slower
         wait_idle(server.process.pid)
-        floor_before = wrk(floor_url, token, max(2, args.seconds // 2), args.connections)["rps"]
+        floor_before = floor_rps()
         wrk(f"{url}{path}", token, 1, args.connections, method, body)  # warm-up
         wait_idle(server.process.pid)
         loaded = wrk(f"{url}{path}", token, args.seconds, args.connections, method, body)
         wait_idle(server.process.pid)
         # and right after: the ratio is to the mean of the two, so a drift during the scenario
         # counts half against it, half for it
-        floor = (floor_before + wrk(floor_url, token, max(2, args.seconds // 2), args.connections)["rps"]) / 2
+        floor = (floor_before + floor_rps()) / 2
         wait_idle(server.process.pid)
         # one request at a time: the latency of the work itself, without queueing behind 31 others
         alone = wrk(f"{url}{path}", token, max(2, args.seconds // 2), 1, method, body)

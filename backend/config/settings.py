@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Every middleware here is sync: backend.core.asgi runs the chain and the view as one call on the
+    # backend.core.asgi builds this chain in sync mode and runs it with the view as one call on the
     # request's worker thread (docs/performance.md). Nothing above this one reads the body.
     "backend.core.middleware.RequestSizeLimitMiddleware",
 ]

@@ -229,8 +229,7 @@ async def test_sockets_hear_events_again_after_redis_restarts_and_sets_are_kept_
                 except TimeoutError:
                     assert time.monotonic() < deadline, "no event reached the socket after Redis came back"
             assert event["log"]["set_number"] == number
-        logged = httpx.get(f"{server.url}/api/exercise-logs/?session={session_id}", headers={"Authorization": f"Token {athlete}"})
-        assert logged.json()["count"] == number
+        assert api(server.url, athlete, "GET", f"/api/exercise-logs/?session={session_id}")["count"] == number
         assert "could not publish set.logged" in server.read_log()
     finally:
         server.stop()
